@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "MLANModel", targets: ["MLANModel"]),
         .library(name: "MLANTrain", targets: ["MLANTrain"]),
         .library(name: "MLANEval", targets: ["MLANEval"]),
+        .library(name: "MLANExperiment", targets: ["MLANExperiment"]),
+        .library(name: "MLANSupport", targets: ["MLANSupport"]),
         .executable(name: "mlan", targets: ["mlan-cli"]),
     ],
     dependencies: [
@@ -18,13 +20,15 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "MLANCore", dependencies: ["COpenBLAS"]),
-        .target(name: "MLANData", dependencies: ["CPNG"]),
+        .target(name: "MLANSupport"),
+        .target(name: "MLANCore", dependencies: ["MLANSupport", "COpenBLAS"]),
+        .target(name: "MLANData", dependencies: ["MLANSupport", "CPNG"]),
         .target(name: "MLANModel", dependencies: ["MLANCore", "MLANData"]),
         .target(name: "MLANTrain", dependencies: ["MLANCore", "MLANData", "MLANModel"]),
         .target(name: "MLANEval", dependencies: ["MLANCore", "MLANData", "MLANModel"]),
+        .target(name: "MLANExperiment", dependencies: ["MLANTrain", "MLANEval"]),
         .executableTarget(name: "mlan-cli", dependencies: [
-            "MLANCore", "MLANData", "MLANModel", "MLANTrain", "MLANEval",
+            "MLANCore", "MLANData", "MLANModel", "MLANTrain", "MLANEval", "MLANExperiment",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlan-bench", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANEval"],
@@ -35,6 +39,7 @@ let package = Package(
         .testTarget(name: "MLANModelTests", dependencies: ["MLANModel", "MLANTestSupport"]),
         .testTarget(name: "MLANTrainTests", dependencies: ["MLANTrain", "MLANTestSupport"]),
         .testTarget(name: "MLANEvalTests", dependencies: ["MLANEval", "MLANTestSupport"]),
+        .testTarget(name: "MLANExperimentTests", dependencies: ["MLANExperiment", "MLANTestSupport"]),
         .testTarget(name: "MLANCLITests", dependencies: ["mlan-cli", "MLANTestSupport"]),
     ]
 )

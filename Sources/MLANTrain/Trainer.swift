@@ -73,9 +73,7 @@ public final class Trainer {
         }
         var order = Array(examples.indices)
         var rng = SplitMix64(seed: config.seed &+ UInt64(epoch) &* 0x9E37_79B9)
-        for i in stride(from: order.count - 1, to: 0, by: -1) {
-            order.swapAt(i, Int(rng.next() % UInt64(i + 1)))
-        }
+        rng.shuffle(&order)
         return stride(from: 0, to: order.count, by: config.microBatchSize).map {
             Array(order[$0..<min($0 + config.microBatchSize, order.count)])
         }

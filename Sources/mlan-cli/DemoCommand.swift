@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MLANTrain
+import MLANExperiment
 
 /// `mlan demo`: the micro-world MLAN experiment end to end.
 struct DemoCommand: ParsableCommand {

@@ -16,6 +16,8 @@ import Testing
         if ProcessInfo.processInfo.environment["MLAN_UPDATE_SNAPSHOTS"] != nil {
             try FileManager.default.createDirectory(at: Self.snapshots, withIntermediateDirectories: true)
             try Data((help + "\n").utf8).write(to: file, options: .atomic)
+            Issue.record("wrote \(file.path); run again without MLAN_UPDATE_SNAPSHOTS to compare")
+            return
         }
         let expected = try String(contentsOf: file, encoding: .utf8)
         #expect(help + "\n" == expected, "mlan \(path.joined(separator: " ")) --help changed; update Tests/MLANCLITests/Snapshots/\(name).txt")

@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func truncatedPrefixIsTheLongestThatFitsAndNeverSplitsAnImage() throws {
-        var rng = DataRNG(seed: 21)
+        var rng = SplitMix64(seed: 21)
         for trial in 0..<300 {
             let length = 1 + rng.nextInt(below: 40)
             let ids = (0..<length).map { _ in rng.nextInt(below: 6) == 0 ? Self.image : 1 + rng.nextInt(below: 50) }

@@ -33,7 +33,7 @@ struct PNGLayout: Sendable, CustomTestStringConvertible {
     /// Samples for `layout`, and the RGB bytes Pillow's `convert("RGB")` gives for them.
     static func sampleImage(_ layout: PNGLayout, seed: UInt64) -> (png: RawPNG, expected: [UInt8]) {
         let width = 13, height = 11
-        var rng = DataRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var png = RawPNG(width: width, height: height, bitDepth: layout.bitDepth, colorType: layout.colorType,
                          samples: [], interlaced: layout.interlaced)
         let maxSample = (1 << layout.bitDepth) - 1
@@ -133,7 +133,7 @@ struct PNGLayout: Sendable, CustomTestStringConvertible {
     }
 
     @Test func encodedPNGDecodesToTheSamePixelsAndWritesAtomically() throws {
-        var rng = DataRNG(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let image = RGBImage(width: 17, height: 9, pixels: (0..<(17 * 9 * 3)).map { _ in UInt8(rng.nextInt(below: 256)) })
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-png-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -69,7 +69,7 @@ struct CLIPFixtureCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func centerCropUsesFlooredOffsets() {
-        var rng = DataRNG(seed: 5)
+        var rng = SplitMix64(seed: 5)
         let image = RGBImage(width: 7, height: 6, pixels: (0..<(7 * 6 * 3)).map { _ in UInt8(rng.nextInt(below: 256)) })
         let cropped = CLIPImageProcessor.centerCrop(image, height: 3, width: 4)
         #expect(cropped[0, 0] == image[1, 1])  // left (7 - 4) // 2 = 1, top (6 - 3) // 2 = 1

@@ -16,12 +16,12 @@ import Testing
     }
 
     @Test func splitMixMatchesItsReferenceSequence() {
-        var rng = DataRNG(seed: 0)
+        var rng = SplitMix64(seed: 0)
         #expect([rng.next(), rng.next(), rng.next()] == [0xE220_A839_7B1D_CDAF, 0x6E78_9E6A_A1B9_65F4, 0x06C4_5D18_8009_454F])
     }
 
     @Test func shuffleAndSampleArePermutationsAndDistinct() {
-        var rng = DataRNG(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var values = Array(0..<100)
         rng.shuffle(&values)
         #expect(values.sorted() == Array(0..<100) && values != Array(0..<100))

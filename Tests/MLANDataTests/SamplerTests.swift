@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct SamplerTests {
     static func dataset(count: Int, visionShare: Int, seed: UInt64) -> (lengths: [Int], vision: [Bool]) {
-        var rng = DataRNG(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let vision = (0..<count).map { _ in rng.nextInt(below: 100) < visionShare }
         let lengths = vision.map { $0 ? 600 + rng.nextInt(below: 400) : 20 + rng.nextInt(below: 500) }
         return (lengths, vision)

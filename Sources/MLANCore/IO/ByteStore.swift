@@ -72,8 +72,3 @@ final class ByteStore: @unchecked Sendable {
         }
     }
 }
-
-/// The current `errno` as readable text, e.g. "No such file or directory (errno 2)".
-func errnoDescription(_ code: Int32 = errno) -> String {
-    "\(String(cString: strerror(code))) (errno \(code))"
-}

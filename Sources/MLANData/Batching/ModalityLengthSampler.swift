@@ -43,7 +43,7 @@ public struct ModalityLengthSampler: Sendable {
 
     /// The batches of one epoch, as indices into the examples; the same seed and epoch give the same batches.
     public func batches(epoch: Int = 0) -> [[Int]] {
-        var rng = DataRNG(seed: seed, label: "modality-length/epoch-\(epoch)")
+        var rng = SplitMix64(seed: seed, label: "modality-length/epoch-\(epoch)")
         var full: [[Int]] = [], partial: [[Int]] = []
         for vision in [true, false] {
             var indices = isMultimodal.indices.filter { isMultimodal[$0] == vision }

@@ -49,8 +49,8 @@ public enum JSONDataset {
         do {
             let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys])
             try AtomicFile.write(data, to: url)
-        } catch let failure as AtomicFile.Failure {
-            throw DatasetError.writeFailed(file: url.path, reason: failure.reason)
+        } catch let failure as AtomicWriteError {
+            throw DatasetError.writeFailed(file: url.path, reason: failure.description)
         } catch {
             throw DatasetError.writeFailed(file: url.path, reason: error.localizedDescription)
         }

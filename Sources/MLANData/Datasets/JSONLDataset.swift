@@ -75,8 +75,8 @@ public enum JSONLDataset {
                 data.append(0x0A)
             }
             try AtomicFile.write(data, to: url)
-        } catch let failure as AtomicFile.Failure {
-            throw DatasetError.writeFailed(file: url.path, reason: failure.reason)
+        } catch let failure as AtomicWriteError {
+            throw DatasetError.writeFailed(file: url.path, reason: failure.description)
         } catch {
             throw DatasetError.writeFailed(file: url.path, reason: error.localizedDescription)
         }

@@ -33,8 +33,8 @@ extension RGBImage {
         do { bytes = try pngData() } catch {
             throw ImageError.encodeFailed(file: url.path, reason: error.description)
         }
-        do { try AtomicFile.write(Data(bytes), to: url) } catch {
-            throw ImageError.writeFailed(file: url.path, reason: error.reason)
+        do { try AtomicFile.write(bytes, to: url) } catch {
+            throw ImageError.writeFailed(file: url.path, reason: error.description)
         }
     }
 }

@@ -21,7 +21,7 @@ public struct CorpusGenerator: Sendable {
     }
 
     /// The three lines about one random scene.
-    public func lines(using rng: inout DataRNG) -> [String] {
+    public func lines(using rng: inout SplitMix64) -> [String] {
         let trained = MicroTaskCluster.trained
         let (scene, query) = queries.example(trained[rng.nextInt(below: trained.count)], using: &rng)
         let description = SceneDescriber.description(scene)
@@ -36,7 +36,7 @@ public struct CorpusGenerator: Sendable {
     }
 
     /// Two counts, one box size, one absence or presence, one true or false judgement.
-    private func facts(_ scene: Scene, using rng: inout DataRNG) -> [String] {
+    private func facts(_ scene: Scene, using rng: inout SplitMix64) -> [String] {
         var facts: [String] = []
         for _ in 0..<2 {
             let object = scene.readingOrder[rng.nextInt(below: scene.objectCount)].object

@@ -3,7 +3,7 @@
 /// each in a language version (the scene described in the user turn) and a vision version (the scene as an image).
 ///
 /// Everything derives from `seed`: each stream (captions, corpus, each split × cluster × modality) has its own
-/// `DataRNG(seed:label:)`, so changing one count leaves the other streams' examples unchanged, and raising a count
+/// `SplitMix64(seed:label:)`, so changing one count leaves the other streams' examples unchanged, and raising a count
 /// only appends examples. Evaluation examples are paired: the language and vision versions of example `i` ask the
 /// same question about the same scene.
 ///
@@ -64,7 +64,7 @@ public struct MicroWorld: Sendable {
         precondition(count >= 0, "example count must be non-negative, got \(count)")
         // Evaluation streams are shared by the two modalities, so both versions of example i match.
         let label = split == .eval ? "eval/\(cluster.rawValue)" : "train/\(cluster.rawValue)/\(modality.rawValue)"
-        var rng = DataRNG(seed: seed, label: label)
+        var rng = SplitMix64(seed: seed, label: label)
         return (0..<count).map { index in
             let (scene, query) = queries.example(cluster, using: &rng)
             let stem = "\(cluster.rawValue)-\(Self.padded(index))"
@@ -78,7 +78,7 @@ public struct MicroWorld: Sendable {
     /// then the caption), whose image is `images/captions/caption-{index}.png`.
     public func captions(count: Int) -> [(scene: Scene, record: InstructionRecord)] {
         precondition(count >= 0, "caption count must be non-negative, got \(count)")
-        var rng = DataRNG(seed: seed, label: "captions")
+        var rng = SplitMix64(seed: seed, label: "captions")
         return (0..<count).map { index in
             let scene = queries.scenes.scene(using: &rng)
             let record = InstructionRecord(
@@ -93,7 +93,7 @@ public struct MicroWorld: Sendable {
     /// The stage-0 corpus: three lines about each of `scenes` random scenes (see ``CorpusGenerator``).
     public func corpus(scenes: Int) -> [String] {
         precondition(scenes >= 0, "corpus scene count must be non-negative, got \(scenes)")
-        var rng = DataRNG(seed: seed, label: "corpus")
+        var rng = SplitMix64(seed: seed, label: "corpus")
         let generator = CorpusGenerator(queries: queries)
         return (0..<scenes).flatMap { _ in generator.lines(using: &rng) }
     }

@@ -13,7 +13,7 @@ public struct QueryGenerator: Sendable {
     }
 
     /// A scene and a question of `cluster` about it; the same generator state gives the same pair.
-    public func example(_ cluster: MicroTaskCluster, using rng: inout DataRNG) -> (scene: Scene, query: SceneQuery) {
+    public func example(_ cluster: MicroTaskCluster, using rng: inout SplitMix64) -> (scene: Scene, query: SceneQuery) {
         let wantYes = rng.nextInt(below: 2) == 0
         while true {
             let scene = scenes.scene(using: &rng)
@@ -27,7 +27,7 @@ public struct QueryGenerator: Sendable {
 
     /// One attempt; `wantYes` is the wanted answer of yes/no (true/false) questions.
     private func draw(_ cluster: MicroTaskCluster, in scene: Scene, wantYes: Bool,
-                      using rng: inout DataRNG) -> SceneQuery? {
+                      using rng: inout SplitMix64) -> SceneQuery? {
         switch cluster {
         case .counting:
             return rng.nextInt(below: 4) == 0 ? .countInBox(rng.nextInt(below: Scene.boxCount))
@@ -64,7 +64,7 @@ public struct QueryGenerator: Sendable {
 
     /// A filter for counting: usually one or two attributes of an object in the scene, sometimes random values
     /// (which may count zero), sometimes every object.
-    private func countingFilter(_ scene: Scene, using rng: inout DataRNG) -> SceneFilter {
+    private func countingFilter(_ scene: Scene, using rng: inout SplitMix64) -> SceneFilter {
         switch rng.nextInt(below: 10) {
         case 0: return .any
         case 1, 2: return SceneFilter(color: pick(SceneColor.allCases, &rng), shape: pick(SceneShape.allCases, &rng))
@@ -78,7 +78,7 @@ public struct QueryGenerator: Sendable {
     /// The shortest unique description of a random object that leaves `excluded` open, or nil if the object has
     /// none. Shape-bearing descriptions come first so the phrase names a thing (`"the large circle"`).
     private func referent(in scene: Scene, excluding excluded: SceneAttribute?,
-                          using rng: inout DataRNG) -> SceneFilter? {
+                          using rng: inout SplitMix64) -> SceneFilter? {
         let all: [[SceneAttribute]] = [[.shape], [.color, .shape], [.size, .shape], [.color], [.size],
                                        [.size, .color], [.size, .color, .shape]]
         let candidates = all.filter { attributes in excluded.map { !attributes.contains($0) } ?? true }
@@ -86,7 +86,7 @@ public struct QueryGenerator: Sendable {
     }
 
     /// Two filters of the same kind with different values: two colours or two shapes.
-    private func contrastingFilters(using rng: inout DataRNG) -> (SceneFilter, SceneFilter) {
+    private func contrastingFilters(using rng: inout SplitMix64) -> (SceneFilter, SceneFilter) {
         if rng.nextInt(below: 2) == 0 {
             let colors = rng.sample(SceneColor.allCases, count: 2)
             return (SceneFilter(color: colors[0]), SceneFilter(color: colors[1]))
@@ -96,7 +96,7 @@ public struct QueryGenerator: Sendable {
     }
 
     /// POPE-like: a colour-and-shape (sometimes with size) that is present, or one that is absent.
-    private func existence(_ scene: Scene, wantYes: Bool, using rng: inout DataRNG) -> SceneQuery? {
+    private func existence(_ scene: Scene, wantYes: Bool, using rng: inout SplitMix64) -> SceneQuery? {
         let withSize = rng.nextInt(below: 4) == 0
         if wantYes {
             let object = pick(scene.readingOrder, &rng).object
@@ -108,7 +108,7 @@ public struct QueryGenerator: Sendable {
     }
 
     /// ScienceQA-like: a counting, attribute or box question with three lettered options, one of them right.
-    private func multipleChoice(_ scene: Scene, using rng: inout DataRNG) -> SceneQuery? {
+    private func multipleChoice(_ scene: Scene, using rng: inout SplitMix64) -> SceneQuery? {
         let inner: SceneQuery
         var options: [String]
         switch rng.nextInt(below: 3) {
@@ -136,7 +136,7 @@ public struct QueryGenerator: Sendable {
     }
 
     /// NLVR/BoolQ-like: a statement of one of three kinds that is true (or false) in the scene.
-    private func statement(_ scene: Scene, wantTrue: Bool, using rng: inout DataRNG) -> SceneStatement? {
+    private func statement(_ scene: Scene, wantTrue: Bool, using rng: inout SplitMix64) -> SceneStatement? {
         let statement: SceneStatement
         switch rng.nextInt(below: 3) {
         case 0:
@@ -157,7 +157,7 @@ public struct QueryGenerator: Sendable {
         return statement.holds(in: scene) == wantTrue ? statement : nil
     }
 
-    private func pick<Element>(_ array: [Element], _ rng: inout DataRNG) -> Element {
+    private func pick<Element>(_ array: [Element], _ rng: inout SplitMix64) -> Element {
         array[rng.nextInt(below: array.count)]
     }
 }

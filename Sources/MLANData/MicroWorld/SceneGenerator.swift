@@ -16,13 +16,13 @@ public struct SceneGenerator: Sendable, Equatable {
     }
 
     /// A random scene; the same generator state gives the same scene.
-    public func scene(using rng: inout DataRNG) -> Scene {
+    public func scene(using rng: inout SplitMix64) -> Scene {
         Scene(boxes: (0..<Scene.boxCount).map { _ in box(using: &rng) })
     }
 
     /// One box. Positions are drawn by rejection; a box whose objects cannot all be placed within a bounded number
     /// of draws is drawn again from scratch (four objects of side ≤ 30 with a margin ≤ 5 always fit eventually).
-    private func box(using rng: inout DataRNG) -> [SceneObject] {
+    private func box(using rng: inout SplitMix64) -> [SceneObject] {
         let count = objectsPerBox.lowerBound + rng.nextInt(below: objectsPerBox.count)
         while true {
             var objects: [SceneObject] = []

@@ -2,7 +2,7 @@ import Foundation
 
 /// A training set drawn from several sources by a ``MixturePlan``, seeded and deterministic, with its manifest.
 ///
-/// Each source draws with its own generator (`DataRNG(seed:label: "source/<name>")`, or one per modality pool),
+/// Each source draws with its own generator (`SplitMix64(seed:label: "source/<name>")`, or one per modality pool),
 /// so adding a source leaves the others' draws unchanged; the combined records are then shuffled with
 /// `"order"`. Image paths get their source's `imagePrefix`.
 ///
@@ -31,7 +31,7 @@ public struct Mixture: Sendable {
 
         var entries: [(source: Int, record: Int)] = []
         for (s, chosen) in picks.enumerated() { entries += chosen.map { (s, $0) } }
-        var orderRNG = DataRNG(seed: seed, label: "order")
+        var orderRNG = SplitMix64(seed: seed, label: "order")
         orderRNG.shuffle(&entries)
 
         var records: [InstructionRecord] = [], names: [String] = []
@@ -125,7 +125,7 @@ public struct Mixture: Sendable {
                     throw MixtureError.notEnoughRecords(source: vision ? "vision pool" : "language pool",
                                                         requested: count, available: pool.count)
                 }
-                var rng = DataRNG(seed: seed, label: vision ? "pool/vision" : "pool/language")
+                var rng = SplitMix64(seed: seed, label: vision ? "pool/vision" : "pool/language")
                 for (s, r) in rng.sample(pool, count: count) { picks[s].append(r) }
             }
             return picks
@@ -137,7 +137,7 @@ public struct Mixture: Sendable {
             guard count <= source.records.count else {
                 throw MixtureError.notEnoughRecords(source: source.name, requested: count, available: source.records.count)
             }
-            var rng = DataRNG(seed: seed, label: "source/\(source.name)")
+            var rng = SplitMix64(seed: seed, label: "source/\(source.name)")
             return rng.sample(Array(source.records.indices), count: count)
         }
     }

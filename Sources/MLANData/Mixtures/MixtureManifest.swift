@@ -133,8 +133,8 @@ public struct MixtureManifest: Sendable, Equatable, Codable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
             try AtomicFile.write(try encoder.encode(self), to: url)
-        } catch let failure as AtomicFile.Failure {
-            throw MixtureError.writeFailed(file: url.path, reason: failure.reason)
+        } catch let failure as AtomicWriteError {
+            throw MixtureError.writeFailed(file: url.path, reason: failure.description)
         } catch {
             throw MixtureError.writeFailed(file: url.path, reason: error.localizedDescription)
         }

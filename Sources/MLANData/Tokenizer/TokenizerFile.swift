@@ -30,7 +30,7 @@ extension BPETokenizer {
         let model = top.model
         let modelType = try json.optionalString(model.type, "model.type") ?? "BPE"
         guard modelType == "BPE" else { throw TokenizerError.unsupported(file: file, field: "model", type: modelType) }
-        if case .number(let dropout) = model.dropout, dropout != 0 {
+        if let dropout = model.dropout?.doubleValue, dropout != 0 {
             throw TokenizerError.unsupported(file: file, field: "model.dropout", type: "\(dropout)")
         }
         for (field, value) in [("continuing_subword_prefix", model.continuingSubwordPrefix),
@@ -99,7 +99,7 @@ extension BPETokenizer {
                                 eosTokenID: config.eos, padTokenID: config.pad)
     }
 
-    private static func parsePreTokenizer(_ value: TokenizerJSON?, field: String, json: TokenizerJSONFields) throws -> [PreTokenizer.Step] {
+    private static func parsePreTokenizer(_ value: JSONValue?, field: String, json: TokenizerJSONFields) throws -> [PreTokenizer.Step] {
         guard let value, !value.isNull else {
             throw TokenizerError.unsupported(file: json.file, field: field, type: "null (no ByteLevel)")
         }
@@ -135,7 +135,7 @@ extension BPETokenizer {
         }
     }
 
-    private static func checkDecoder(_ value: TokenizerJSON?, field: String, json: TokenizerJSONFields) throws {
+    private static func checkDecoder(_ value: JSONValue?, field: String, json: TokenizerJSONFields) throws {
         guard let value, !value.isNull else {
             throw TokenizerError.unsupported(file: json.file, field: field, type: "null (no ByteLevel)")
         }
@@ -152,7 +152,7 @@ extension BPETokenizer {
         }
     }
 
-    private static func parsePostProcessor(_ value: TokenizerJSON?, field: String,
+    private static func parsePostProcessor(_ value: JSONValue?, field: String,
                                            json: TokenizerJSONFields) throws -> PostProcessor {
         guard let value, !value.isNull else { return .none }
         let object = try json.object(value, field)
@@ -203,8 +203,8 @@ private struct SpecialTokenConfig {
         let url = tokenizerURL.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return }
         let json = TokenizerJSONFields(file: url.path)
-        let root: TokenizerJSON
-        do { root = try JSONDecoder().decode(TokenizerJSON.self, from: try Data(contentsOf: url)) } catch {
+        let root: JSONValue
+        do { root = try JSONDecoder().decode(JSONValue.self, from: try Data(contentsOf: url)) } catch {
             throw TokenizerError.unreadable(file: url.path, reason: "\(error)")
         }
         let config = try json.object(root, "(root)")
@@ -223,12 +223,12 @@ private struct SpecialTokenConfig {
 
 /// The top level of `tokenizer.json`: the large vocabulary and merges decode directly, the rest as JSON trees.
 private struct TokenizerFileShape: Decodable {
-    var addedTokens, normalizer, preTokenizer, postProcessor, decoder: TokenizerJSON?
+    var addedTokens, normalizer, preTokenizer, postProcessor, decoder: JSONValue?
     var model: Model
 
     struct Model: Decodable {
-        var type, dropout, unkToken, continuingSubwordPrefix, endOfWordSuffix: TokenizerJSON?
-        var fuseUnk, byteFallback, ignoreMerges: TokenizerJSON?
+        var type, dropout, unkToken, continuingSubwordPrefix, endOfWordSuffix: JSONValue?
+        var fuseUnk, byteFallback, ignoreMerges: JSONValue?
         var vocab: [String: Int]
         var merges: [Merge]
 

@@ -36,7 +36,7 @@ public enum Statistics {
         resample.reserveCapacity(items.count)
         for _ in 0..<iterations {
             resample.removeAll(keepingCapacity: true)
-            for _ in 0..<items.count { resample.append(items[Int(generator.next() % UInt64(items.count))]) }
+            for _ in 0..<items.count { resample.append(items[generator.nextInt(below: items.count)]) }
             let value = statistic(resample)
             if value.isFinite { estimates.append(value) }
         }

@@ -79,14 +79,8 @@ public struct EvalOptions: Sendable {
             return Array(0..<min(total, Int((Double(total) * fraction).rounded(.up))))
         case (nil, .some(let size)):
             guard size >= 0 else { throw EvalError.invalidOptions("--sample must not be negative") }
-            var positions = Array(0..<total)
             var generator = SplitMix64(seed: seed)
-            let count = min(size, total)
-            for index in 0..<count {
-                let pick = index + Int(generator.next() % UInt64(total - index))
-                positions.swapAt(index, pick)
-            }
-            return positions[..<count].sorted()
+            return generator.sample(Array(0..<total), count: min(size, total)).sorted()
         case (nil, nil):
             return Array(0..<total)
         }

@@ -23,6 +23,11 @@ public enum BuiltinTasks {
     /// Every built-in task name, language tasks first.
     public static let names = identities.map(\.name)
 
+    /// One line per built-in task: name, modality, dataset and cluster, tab-separated (`mlan eval --list-tasks`).
+    public static var listing: String {
+        identities.map { "\($0.name)\t\($0.modality.rawValue)\t\($0.dataset)\t\($0.cluster)\n" }.joined()
+    }
+
     /// Every built-in task's dataset, task cluster and modality.
     public static let identities: [TaskIdentity] = [
         LanguageTasks.boolq, raceHigh, raceMiddle, LanguageTasks.openbookqa, LanguageTasks.hellaswag,

@@ -1,10 +1,12 @@
-/// A seeded SplitMix64 generator for data order (mixture sampling, shuffles, batch order):
-/// same seed, same sequence, on every machine and Swift version.
+import Foundation
+
+/// The package's one seeded generator (SplitMix64): same seed, same sequence, on every machine and Swift version.
 ///
-/// Shuffles and bounded draws are MLAN's own (Fisher–Yates, rejection sampling), not the standard library's,
-/// whose algorithms may change between releases.
-public struct DataRNG: RandomNumberGenerator, Sendable, Equatable, Codable {
-    /// The whole state; saving and restoring it resumes the sequence.
+/// Its whole state is one `UInt64`, so checkpoints and manifests save and restore it exactly. Bounded draws,
+/// shuffles and samples are MLAN's own (rejection sampling, Fisher–Yates; see `RandomNumberGenerator`'s
+/// extension below), not the standard library's, whose algorithms may change between releases.
+public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable, Codable {
+    /// The current state; restoring it resumes the sequence where it was.
     public var state: UInt64
 
     /// A generator whose state starts at `seed`.
@@ -15,7 +17,7 @@ public struct DataRNG: RandomNumberGenerator, Sendable, Equatable, Codable {
     public init(seed: UInt64, label: String) {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in label.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var mixer = DataRNG(seed: seed ^ hash)
+        var mixer = SplitMix64(seed: seed ^ hash)
         state = mixer.next()
     }
 
@@ -27,8 +29,10 @@ public struct DataRNG: RandomNumberGenerator, Sendable, Equatable, Codable {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
 
-    /// A uniform integer in `0..<bound` (unbiased: draws below `2^64 mod bound` are rejected).
+extension RandomNumberGenerator {
+    /// A uniform integer in `0..<bound`, unbiased: draws below `2^64 mod bound` are rejected.
     public mutating func nextInt(below bound: Int) -> Int {
         precondition(bound > 0, "nextInt(below:) needs a positive bound, got \(bound)")
         let range = UInt64(bound)
@@ -39,7 +43,7 @@ public struct DataRNG: RandomNumberGenerator, Sendable, Equatable, Codable {
         }
     }
 
-    /// Shuffles `array` in place (Fisher–Yates, from the last element down).
+    /// Shuffles `array` in place (Fisher–Yates, from the last element down). Every shuffle in MLAN is this one.
     public mutating func shuffle<Element>(_ array: inout [Element]) {
         guard array.count > 1 else { return }
         for i in stride(from: array.count - 1, to: 0, by: -1) {
@@ -53,5 +57,17 @@ public struct DataRNG: RandomNumberGenerator, Sendable, Equatable, Codable {
         var pool = array
         for i in 0..<count { pool.swapAt(i, i + nextInt(below: pool.count - i)) }
         return Array(pool.prefix(count))
+    }
+
+    /// A uniform Double in [0, 1) from the top 53 bits (platform-independent, unlike `Double.random(in:)`).
+    public mutating func nextUnitDouble() -> Double {
+        Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
+    }
+
+    /// A standard normal Double (Box–Muller on two unit draws; deterministic bit for bit).
+    public mutating func nextStandardNormal() -> Double {
+        let u1 = 1.0 - nextUnitDouble()  // (0, 1]
+        let u2 = nextUnitDouble()
+        return (-2.0 * log(u1)).squareRoot() * cos(2.0 * .pi * u2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MLANTrain
 
 /// A point of a loss curve.
 public struct LossPoint: Codable, Sendable, Equatable {

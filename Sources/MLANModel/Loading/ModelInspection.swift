@@ -3,8 +3,12 @@ import MLANCore
 import MLANModel
 
 /// The text `mlan model inspect` prints.
-enum ModelInspection {
-    static func describe(_ url: URL) throws -> String {
+public enum ModelInspection {
+    /// A summary of the model at `url` (a `.gguf` file or a Hugging Face directory): format, architecture, parameter
+    /// count and every tensor with its shape and type.
+    /// - Throws: `ModelError.unrecognizedModel` when nothing is there; config, GGUF and safetensors errors.
+
+    public static func describe(_ url: URL) throws -> String {
         var lines: [String] = []
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {

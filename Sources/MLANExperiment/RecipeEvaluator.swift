@@ -1,6 +1,7 @@
 import Foundation
 import MLANData
 import MLANModel
+import MLANTrain
 
 /// A held-out evaluation file of the experiment.
 public struct HeldOutTask: Sendable, Codable, Equatable {

@@ -6,8 +6,10 @@ import MLANTrain
 
 /// Runs the demo's held-out evaluations through MLANEval: each micro-world file as a `ConversationFileTask`,
 /// scored by the LLaVA adapter with the `v1` template, with the mixture's manifest as held-out proof.
-struct HarnessEvaluator: RecipeEvaluator {
-    func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
+public struct HarnessEvaluator: RecipeEvaluator {
+    public init() {}
+
+    public func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
                   tasks: [HeldOutTask], limit: Int, trainingManifest: URL?) throws -> [TaskScore] {
         let evalTasks: [any EvalTask] = tasks.map {
             ConversationFileTask(name: $0.name, file: $0.file, imageRoot: images.root, dataset: $0.dataset,

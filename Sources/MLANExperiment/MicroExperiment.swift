@@ -2,6 +2,7 @@ import Foundation
 import MLANCore
 import MLANData
 import MLANModel
+import MLANTrain
 
 /// The paper's comparison in miniature: a micro world, a tiny LLaVA pretrained on its text (stage 0), aligned
 /// on its captions (stage 1), tuned with each mixture (stage 2), and evaluated zero-shot on held-out task

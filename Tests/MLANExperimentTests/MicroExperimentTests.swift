@@ -3,7 +3,8 @@ import MLANCore
 import MLANData
 import MLANModel
 import Testing
-@testable import MLANTrain
+import MLANTrain
+@testable import MLANExperiment
 
 /// The demo's pipeline on `MicroRecipe.quick`, evaluated by plain greedy generation (the CLI uses MLANEval).
 @Suite(.serialized) struct MicroExperimentTests {

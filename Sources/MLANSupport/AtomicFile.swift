@@ -28,28 +28,39 @@ public enum AtomicWriteError: Error, CustomStringConvertible {
 /// The bytes go to a temporary file in the destination's directory, which is flushed to disk (`fsync`),
 /// renamed onto the destination, and the directory is flushed so the rename itself is durable.
 public enum AtomicFile {
-    /// Atomically replaces (or creates) the file at `url` with `bytes`.
+    /// Atomically replaces (or creates) the file at `url` with `bytes`, creating its folder first.
     /// - Throws: `AtomicWriteError` naming the file.
     public static func write(_ bytes: [UInt8], to url: URL) throws(AtomicWriteError) {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw .create(path: url.path, reason: error.localizedDescription)
+        }
         let file = try PendingFile(besides: url)
         try bytes.withUnsafeBytes { raw in Result { () throws(AtomicWriteError) in try file.write(raw) } }.get()
         try file.commit(as: url)
+    }
+
+    /// Atomically replaces (or creates) the file at `url` with `data`, creating its folder first.
+    /// - Throws: `AtomicWriteError` naming the file.
+    public static func write(_ data: Data, to url: URL) throws(AtomicWriteError) {
+        try write([UInt8](data), to: url)
     }
 }
 
 /// A temporary file being written beside its destination; it becomes the destination on `commit(as:)` and is
 /// removed if dropped uncommitted.
-final class PendingFile {
+package final class PendingFile {
     /// Where the bytes go until the commit.
-    let temporaryPath: String
+    package let temporaryPath: String
     /// The bytes written so far.
-    private(set) var byteCount = 0
+    package private(set) var byteCount = 0
     /// The SHA-256 of the bytes written so far.
-    private(set) var hasher = SHA256()
+    package private(set) var hasher = SHA256()
     private var descriptor: Int32
 
     /// Creates a fresh temporary file in the directory of `destination`.
-    init(besides destination: URL) throws(AtomicWriteError) {
+    package init(besides destination: URL) throws(AtomicWriteError) {
         let directory = destination.deletingLastPathComponent().path
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let path = directory + "/." + destination.lastPathComponent + ".tmp-\(getpid())-" + suffix
@@ -60,7 +71,7 @@ final class PendingFile {
     }
 
     /// Appends `bytes`, retrying short and interrupted writes.
-    func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicWriteError) {
+    package func write(_ bytes: UnsafeRawBufferPointer) throws(AtomicWriteError) {
         guard bytes.count > 0, let base = bytes.baseAddress else { return }
         hasher.update(bytes)
         var written = 0
@@ -77,7 +88,7 @@ final class PendingFile {
     }
 
     /// Flushes the file, renames it onto `destination` and flushes the directory.
-    func commit(as destination: URL) throws(AtomicWriteError) {
+    package func commit(as destination: URL) throws(AtomicWriteError) {
         guard descriptor >= 0 else { throw .write(path: temporaryPath, reason: "already committed") }
         guard fsync(descriptor) == 0 else { throw .write(path: temporaryPath, reason: errnoDescription()) }
         let closed = close(descriptor)
@@ -113,4 +124,9 @@ private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count:
     #else
     return Darwin.write(descriptor, bytes, count)
     #endif
+}
+
+/// The current `errno` as readable text, e.g. "No such file or directory (errno 2)".
+package func errnoDescription(_ code: Int32 = errno) -> String {
+    "\(String(cString: strerror(code))) (errno \(code))"
 }

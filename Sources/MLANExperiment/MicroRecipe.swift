@@ -2,6 +2,7 @@ import Foundation
 import MLANCore
 import MLANData
 import MLANModel
+import MLANTrain
 
 /// The micro world experiment's settings: world size, model shapes, the stages' hyper-parameters and the
 /// stage-2 mixtures. `Configs/micro.json` holds the defaults as JSON; `quick` is the sub-minute smoke run.
@@ -95,10 +96,10 @@ public struct MicroRecipe: Codable, Sendable {
     }
 
     /// Reads a recipe from JSON (fields left out keep the defaults above).
-    /// - Throws: `TrainError.invalidConfig` naming the file.
+    /// - Throws: `ExperimentError.invalidSetting` naming the file.
     public static func load(from url: URL) throws -> MicroRecipe {
         do { return try JSONDecoder().decode(MicroRecipe.self, from: Data(contentsOf: url)) } catch {
-            throw TrainError.invalidConfig(field: url.path, reason: "\(error)")
+            throw ExperimentError.invalidSetting(field: url.path, reason: "\(error)")
         }
     }
 }
