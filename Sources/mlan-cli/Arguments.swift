@@ -1,9 +1,11 @@
 import ArgumentParser
+import MLANData
 import MLANEval
 
 // Library enums parse from flags here, once; ArgumentParser lists their values in `--help`.
 extension EvalProtocol: ExpressibleByArgument {}
 extension NLVRImageSelection: ExpressibleByArgument {}
+extension DatasetFormat: ExpressibleByArgument {}
 
 extension EvalOptions.Limit: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLANExperiment
 import MLANTrain
 
 /// `mlan cost`: stage-2 training FLOPs of the paper's mixtures at paper scale.
@@ -24,11 +25,6 @@ struct CostCommand: ParsableCommand {
         model.visionTokens = imageTokens + 1
         model.languageTextTokens = languageTextTokens
         model.visionTextTokens = visionTextTokens
-        print(String(format: "Per example: language %.3g FLOPs, image %.3g FLOPs (×%.2f)", model.languageExampleFLOPs,
-                     model.visionExampleFLOPs, model.visionExampleFLOPs / model.languageExampleFLOPs))
-        print("| mixture | language share | PFLOPs | relative to vision-heavy |\n|---|---|---|---|")
-        for row in model.table(examples: examples) {
-            print(String(format: "| %@ | %.0f%% | %.1f | %.2f |", row.name, row.languageFraction * 100, row.flops / 1e15, row.ratio))
-        }
+        print(CostReport.text(model, examples: examples))
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MLANData
+import MLANExperiment
 
 /// `mlan data`: check and describe instruction datasets (LLaVA JSON/JSONL, Alpaca-style JSON).
 struct DataCommand: ParsableCommand {
@@ -19,10 +20,8 @@ struct DataCommand: ParsableCommand {
         var format: DatasetFormat = .automatic
 
         /// Reads every record, leaving invalid ones out and listing them.
-        func load() throws -> DatasetLoad {
-            let options = DatasetReadOptions(format: format, imageRoot: images.map { URL(fileURLWithPath: $0) },
-                                             invalidRecords: .skipInvalid)
-            return try InstructionDataset.load(from: URL(fileURLWithPath: file), options: options)
+        func job() throws -> DatasetJob {
+            try DatasetJob(file: URL(fileURLWithPath: file), format: format, imageRoot: images.map { URL(fileURLWithPath: $0) })
         }
     }
 
@@ -39,9 +38,9 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let load = try dataset.load()
-            print(load.validationReport(maxErrors: maxErrors))
-            if !load.skipped.isEmpty { throw ExitCode(1) }
+            let job = try dataset.job()
+            print(job.validationReport(maxErrors: maxErrors))
+            if !job.isValid { throw ExitCode(1) }
         }
     }
 
@@ -56,9 +55,6 @@ struct DataCommand: ParsableCommand {
         @Option(help: "The conversation template used with --tokenizer: \(BuiltinTemplates.names.joined(separator: ", ")).")
         var template = "v1"
 
-        /// The id an image slot becomes: LLaVA's `IMAGE_TOKEN_INDEX`, outside every vocabulary.
-        static let imagePlaceholder = -200
-
         func validate() throws {
             if !BuiltinTemplates.names.contains(template) {
                 throw ValidationError("Unknown --template \(template); known: \(BuiltinTemplates.names.joined(separator: ", ")).")
@@ -66,27 +62,7 @@ struct DataCommand: ParsableCommand {
         }
 
         func run() throws {
-            let load = try dataset.load()
-            if !load.skipped.isEmpty {
-                print("\(load.skipped.count) invalid records left out; `mlan data validate` lists them.")
-            }
-            guard let tokenizer else {
-                print(DatasetStatistics(load.records).report)
-                return
-            }
-            let bpe = try BPETokenizer.load(from: URL(fileURLWithPath: tokenizer))
-            let conversation = try BuiltinTemplates.named(template)
-            let tokenize = { (record: InstructionRecord) in
-                try Example(record, template: conversation, tokenizer: bpe, imagePlaceholder: Self.imagePlaceholder,
-                            addBOS: bpe.bosTokenID != nil).tokens
-            }
-            print(try DatasetStatistics(load.records, tokenize: tokenize).report)
-            if let first = load.records.first {
-                print("\nfirst example (\(first.id)), supervised spans in [[ ]]:")
-                print(try tokenize(first).renderedWithTargets(using: bpe, imagePlaceholder: Self.imagePlaceholder))
-            }
+            print(try dataset.job().inspection(tokenizer: tokenizer.map { URL(fileURLWithPath: $0) }, template: template))
         }
     }
 }
-
-extension DatasetFormat: ExpressibleByArgument {}

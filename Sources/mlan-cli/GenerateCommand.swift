@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MLANData
+import MLANExperiment
 import MLANModel
 
 /// `mlan generate`: continue a prompt, streaming only the new text to standard output.
@@ -23,37 +23,18 @@ struct GenerateCommand: ParsableCommand {
         try input.validate()
         if maxNewTokens < 1 { throw ValidationError("--max-new-tokens must be at least 1.") }
         if temperature < 0 { throw ValidationError("--temperature must be >= 0.") }
+        if image != nil && input.prompt == nil { throw ValidationError("--image needs --prompt.") }
     }
 
     func run() throws {
-        if let image { return try runWithImage(URL(fileURLWithPath: image)) }
-        let start = Date()
-        let loaded = try LanguageModelLoader.load(from: model.url)
-        let ids = try input.ids(tokenizer: loaded.tokenizer)
-        let loadSeconds = Date().timeIntervalSince(start)
-        let generator = Generator(model: loaded.model, tokenizer: loaded.tokenizer)
-        let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
-        let began = Date()
-        let result = generator.generate(promptIDs: ids, maxNewTokens: maxNewTokens, sampler: sampler) { piece in
-            if !printIds { FileHandle.standardOutput.write(Data(piece.utf8)) }
-        }
-        if printIds { print(result.ids.map(String.init).joined(separator: ",")) } else { print() }
-        let seconds = Date().timeIntervalSince(began)
-        let rate = Double(result.ids.count) / max(seconds, 1e-9)
-        FileHandle.standardError.write(Data(String(format: "[%d prompt + %d new tokens in %.2f s (%.1f tok/s), load %.2f s, stop: %@]\n",
-                                                   ids.count, result.ids.count, seconds, rate, loadSeconds, result.stopReason.rawValue).utf8))
-    }
-
-    /// The prompt (with `<image>` first when it has none) answered about the image by a LLaVA model.
-    func runWithImage(_ image: URL) throws {
-        guard let text = input.prompt else { throw ValidationError("--image needs --prompt.") }
-        let loaded = try MultimodalLoader.load(model: model.url, visionTower: visionTower, seed: seed)
-        let user = text.contains("<image>") ? text : "<image>\n" + text
-        let prompt = input.chat ? try BuiltinTemplates.named("chatml").render([Turn(.user, user)], addGenerationPrompt: true) : user
-        let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
-        let result = try loaded.generate(prompt: prompt, images: [image], maxNewTokens: maxNewTokens, sampler: sampler) { piece in
-            if !printIds { FileHandle.standardOutput.write(Data(piece.utf8)) }
-        }
-        if printIds { print(result.ids.map(String.init).joined(separator: ",")) } else { print() }
+        var job = GenerateJob(model: model.url, prompt: try input.input())
+        job.maxNewTokens = maxNewTokens
+        job.sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
+        job.image = image.map { URL(fileURLWithPath: $0) }
+        job.visionTower = visionTower
+        job.seed = seed
+        let outcome = try job.run { if !printIds { FileHandle.standardOutput.write(Data($0.utf8)) } }
+        print(printIds ? outcome.ids.map(String.init).joined(separator: ",") : "")
+        FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))
     }
 }

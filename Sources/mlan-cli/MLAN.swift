@@ -4,7 +4,7 @@ import MLANCore
 /// Entry point: choose OpenBLAS's fastest kernels for this CPU (may re-execute), keep freed memory for reuse,
 /// then parse the command.
 @main
-enum Entry {
+enum MLANMain {
     static func main() {
         CPUFeatures.preferFastBLASKernels()
         Allocator.reuseFreedMemory()

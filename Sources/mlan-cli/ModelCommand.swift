@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MLANCore
+import MLANExperiment
 import MLANModel
 
 /// `mlan model inspect|logits|convert`: look inside checkpoints and debug parity.
@@ -34,23 +34,11 @@ struct ModelCommand: ParsableCommand {
         }
 
         func run() throws {
-            if let image {
-                let loaded = try MultimodalLoader.load(model: model.url, visionTower: visionTower)
-                let (ids, logits) = try loaded.logits(prompt: input.prompt!, images: [URL(fileURLWithPath: image)],
-                                                      allPositions: allPositions)
-                try SafetensorsWriter.write(["input_ids": .int64(shape: [ids.count], values: ids), "logits": .float32(logits)],
-                                            metadata: ["model": model.path, "image": image], to: URL(fileURLWithPath: output))
-                FileHandle.standardError.write(Data("Wrote \(output): input_ids [\(ids.count)], logits \(logits.shape)\n".utf8))
-                return
-            }
-            let loaded = try LanguageModelLoader.load(from: model.url)
-            let ids = try input.ids(tokenizer: loaded.tokenizer)
-            let logits = withoutGradients { loaded.model.logits(ids: [ids]) }  // [1, T, V]
-            let (t, v) = (logits.shape[1], logits.shape[2])
-            let kept = allPositions ? logits.reshaped([t, v]) : logits.reshaped([t, v]).slice(axis: 0, (t - 1)..<t).reshaped([v])
-            try SafetensorsWriter.write(["input_ids": .int64(shape: [ids.count], values: ids), "logits": .float32(kept)],
-                                        metadata: ["model": model.path], to: URL(fileURLWithPath: output))
-            FileHandle.standardError.write(Data("Wrote \(output): input_ids [\(ids.count)], logits \(kept.shape)\n".utf8))
+            var job = LogitsJob(model: model.url, prompt: try input.input(), output: URL(fileURLWithPath: output))
+            job.allPositions = allPositions
+            job.image = image.map { URL(fileURLWithPath: $0) }
+            job.visionTower = visionTower
+            FileHandle.standardError.write(Data((try job.run() + "\n").utf8))
         }
     }
 
@@ -60,9 +48,7 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "The directory to write (config.json, model.safetensors, tokenizer.json).") var output: String
 
         func run() throws {
-            let loaded = try LanguageModelLoader.load(from: model.url)
-            try HuggingFaceWriter.save(loaded.model, tokenizer: loaded.tokenizer, to: URL(fileURLWithPath: output))
-            print("Wrote \(output) (\(loaded.model.parameterCount) parameters)")
+            print(try ConvertJob.run(model: model.url, to: URL(fileURLWithPath: output)))
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import MLANData
+import MLANExperiment
 
 /// `--model PATH`.
 struct ModelOptions: ParsableArguments {
@@ -18,19 +18,12 @@ struct PromptOptions: ParsableArguments {
     func validate() throws {
         guard (prompt == nil) != (ids == nil) else { throw ValidationError("Pass exactly one of --prompt or --ids.") }
         if ids != nil && chat { throw ValidationError("--chat applies to --prompt only.") }
-        if let ids, parsedIDs(ids) == nil { throw ValidationError("--ids must be comma-separated integers, got '\(ids)'.") }
+        if let ids { _ = try PromptInput.parseIDs(ids) }
     }
 
-    func parsedIDs(_ text: String) -> [Int]? {
-        let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        return parts.isEmpty || parts.contains(nil) ? nil : parts.compactMap { $0 }
-    }
-
-    /// The token ids of the prompt.
-    func ids(tokenizer: any Tokenizer) throws -> [Int] {
-        if let ids { return parsedIDs(ids)! }
-        var text = prompt!
-        if chat { text = try BuiltinTemplates.named("chatml").render([Turn(.user, text)], addGenerationPrompt: true) }
-        return tokenizer.encode(text, addSpecialTokens: false)
+    /// The prompt as the library takes it.
+    func input() throws -> PromptInput {
+        if let ids { return .ids(try PromptInput.parseIDs(ids)) }
+        return .text(prompt ?? "", chat: chat)
     }
 }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import MLANCore
 import MLANData
-import MLANModel
+import MLANExperiment
 
 /// `mlan tokenizer encode|decode|train`: byte-level BPE tokenizers from the command line.
 struct TokenizerCommand: ParsableCommand {
@@ -22,11 +21,7 @@ struct TokenizerCommand: ParsableCommand {
         var special = false
 
         func run() throws {
-            let tokenizer = try source.load()
-            while let line = readLine(strippingNewline: true) {
-                let ids = tokenizer.encode(line, addSpecialTokens: special)
-                print("[" + ids.map(String.init).joined(separator: ", ") + "]")
-            }
+            try source.job().encode(lines: StandardInputLines(), addSpecialTokens: special) { print($0) }
         }
     }
 
@@ -39,20 +34,7 @@ struct TokenizerCommand: ParsableCommand {
         @Flag(help: "Leave special tokens out of the text.") var skipSpecialTokens = false
 
         func run() throws {
-            let tokenizer = try source.load()
-            var lineNumber = 0
-            while let line = readLine(strippingNewline: true) {
-                lineNumber += 1
-                guard let ids = try? JSONDecoder().decode([Int].self, from: Data(line.utf8)) else {
-                    throw TokenizerError.invalidField(file: "<stdin>", field: "line \(lineNumber)",
-                                                      reason: "expected a JSON array of integer ids, got '\(line)'")
-                }
-                if let bad = ids.first(where: { !(0..<tokenizer.vocabularySize).contains($0) }) {
-                    throw TokenizerError.invalidField(file: "<stdin>", field: "line \(lineNumber)",
-                                                      reason: "id \(bad) is outside 0..<\(tokenizer.vocabularySize)")
-                }
-                print(tokenizer.decode(ids, skipSpecialTokens: skipSpecialTokens))
-            }
+            try source.job().decode(lines: StandardInputLines(), skipSpecialTokens: skipSpecialTokens) { print($0) }
         }
     }
 
@@ -80,9 +62,7 @@ struct TokenizerCommand: ParsableCommand {
         func run() throws {
             let trainer = BPETrainer(vocabularySize: vocabSize, specialTokens: specialTokens,
                                      minFrequency: minFrequency, preTokenizer: try PreTokenizer.named(preTokenizer))
-            let tokenizer = try trainer.train(files: files.map { URL(fileURLWithPath: $0) })
-            try tokenizer.write(to: URL(fileURLWithPath: output))
-            print("Wrote \(output): \(tokenizer.vocabularySize) tokens, \(tokenizer.merges.count) merges.")
+            print(try TokenizerJob.train(trainer, files: files.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output)))
         }
     }
 }
@@ -92,9 +72,5 @@ struct TokenizerSource: ParsableArguments {
     @Option(help: "A Hugging Face tokenizer.json, or a .gguf model (its tokenizer.ggml.* metadata).")
     var tokenizer: String
 
-    func load() throws -> BPETokenizer {
-        let url = URL(fileURLWithPath: tokenizer)
-        if url.pathExtension.lowercased() == "gguf" { return try BPETokenizer(gguf: GGUFFile.load(from: url)) }
-        return try BPETokenizer.load(from: url)
-    }
+    func job() throws -> TokenizerJob { try TokenizerJob(file: URL(fileURLWithPath: tokenizer)) }
 }

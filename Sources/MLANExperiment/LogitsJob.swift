@@ -1,0 +1,52 @@
+import Foundation
+import MLANCore
+import MLANModel
+
+/// One `mlan model logits` run: a prompt's input ids and logits (last position `[V]` or every position `[T, V]`)
+/// written to a safetensors file, for parity checks against another implementation.
+public struct LogitsJob: Sendable {
+    /// A `.gguf` file, a Hugging Face Llama directory or a LLaVA directory.
+    public var model: URL
+    /// The prompt; with `image`, it must be text marking the image with `<image>`.
+    public var prompt: PromptInput
+    /// Keep every position's logits instead of the last.
+    public var allPositions = false
+    /// An image for a LLaVA model (or a language model composed with `visionTower`).
+    public var image: URL?
+    /// With `image` and a language model: a CLIP directory or a named seeded tower.
+    public var visionTower: String?
+    /// The safetensors file to write (atomically).
+    public var output: URL
+
+    /// A job writing the last position's logits of `prompt` under `model` to `output`.
+    public init(model: URL, prompt: PromptInput, output: URL) {
+        self.model = model
+        self.prompt = prompt
+        self.output = output
+    }
+
+    /// Runs the model and writes `input_ids` and `logits`; returns a one-line description of what was written.
+    /// - Throws: model, image and file errors, each naming what failed.
+    public func run() throws -> String {
+        let ids: [Int], logits: Tensor
+        var metadata = ["model": model.path]
+        if let image {
+            guard let text = try prompt.renderedText() else {
+                throw ExperimentError.invalidSetting(field: "--image", reason: "needs a text prompt marking the image with <image>")
+            }
+            let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower)
+            (ids, logits) = try loaded.logits(prompt: text, images: [image], allPositions: allPositions)
+            metadata["image"] = image.path
+        } else {
+            let loaded = try LanguageModelLoader.load(from: model)
+            ids = try prompt.ids(tokenizer: loaded.tokenizer)
+            guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
+            let all = withoutGradients { loaded.model.logits(ids: [ids]) }  // [1, T, V]
+            let (t, v) = (all.shape[1], all.shape[2])
+            logits = allPositions ? all.reshaped([t, v]) : all.reshaped([t, v]).slice(axis: 0, (t - 1)..<t).reshaped([v])
+        }
+        try SafetensorsWriter.write(["input_ids": .int64(shape: [ids.count], values: ids), "logits": .float32(logits)],
+                                    metadata: metadata, to: output)
+        return "Wrote \(output.path): input_ids [\(ids.count)], logits \(logits.shape)"
+    }
+}
