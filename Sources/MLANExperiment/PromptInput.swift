@@ -10,7 +10,7 @@ public enum PromptInput: Sendable, Equatable {
     /// Parses comma-separated token ids (`"1, 2,3"`).
     /// - Throws: `ExperimentError.invalidSetting` naming the flag when a part is not an integer or nothing is given.
     public static func parseIDs(_ text: String, field: String = "--ids") throws -> [Int] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let ids = parts.compactMap { Int($0) }
         guard !parts.isEmpty, ids.count == parts.count else {
             throw ExperimentError.invalidSetting(field: field, reason: "expected comma-separated integers, got '\(text)'")
