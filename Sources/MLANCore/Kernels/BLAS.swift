@@ -41,7 +41,7 @@ public enum BLAS {
     }
 
     /// Raw `cblas_sgemm` on arrays (used by the benchmark as the baseline): C = A · B, all row-major.
-    public static func rawMultiply(_ a: [Float], _ b: [Float], into c: inout [Float], m: Int, n: Int, k: Int) {
+    package static func rawMultiply(_ a: [Float], _ b: [Float], into c: inout [Float], m: Int, n: Int, k: Int) {
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 c.withUnsafeMutableBufferPointer { pc in

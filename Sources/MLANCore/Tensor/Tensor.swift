@@ -59,14 +59,14 @@ public struct Tensor: @unchecked Sendable {
 
     /// Overwrites the scalars of this tensor and of every copy that shares its storage (used by optimizers
     /// and checkpoint loading to update parameters where the model holds them). The shape stays.
-    public func assignInPlace(_ newScalars: [Float]) {
+    package func assignInPlace(_ newScalars: [Float]) {
         precondition(newScalars.count == count,
                      "assignInPlace into shape \(shape) needs \(count) scalars, got \(newScalars.count)")
         storage.scalars = newScalars
     }
 
     /// Mutates the shared scalars in place (see `assignInPlace(_:)`).
-    public func updateInPlace(_ body: (inout [Float]) -> Void) {
+    package func updateInPlace(_ body: (inout [Float]) -> Void) {
         let before = count
         body(&storage.scalars)
         precondition(storage.scalars.count == before, "updateInPlace changed the scalar count of \(shape)")
