@@ -34,7 +34,7 @@ public enum AtomicFile {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         } catch {
-            throw .create(path: url.path, reason: error.localizedDescription)
+            throw .create(path: url.path, reason: InputFile.reason(for: error))
         }
         let file = try PendingFile(besides: url)
         try bytes.withUnsafeBytes { raw in Result { () throws(AtomicWriteError) in try file.write(raw) } }.get()

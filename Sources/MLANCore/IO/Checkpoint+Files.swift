@@ -58,7 +58,7 @@ extension Checkpoint {
     static func removeStaleFiles(in directory: URL, keeping live: Set<String>) throws(CheckpointFileError) {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
-            throw .cleanupFailed(path: directory.path, reason: error.localizedDescription)
+            throw .cleanupFailed(path: directory.path, reason: InputFile.reason(for: error))
         }
         let isStale = { (name: String) -> Bool in
             guard !live.contains(name) else { return false }
@@ -71,7 +71,7 @@ extension Checkpoint {
         for name in names where isStale(name) {
             let path = directory.appendingPathComponent(name).path
             do { try FileManager.default.removeItem(atPath: path) } catch {
-                throw .cleanupFailed(path: path, reason: error.localizedDescription)
+                throw .cleanupFailed(path: path, reason: InputFile.reason(for: error))
             }
         }
     }

@@ -83,7 +83,7 @@ public struct Checkpoint: Sendable {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw .io(path: directory.path, reason: "cannot create directory: \(error.localizedDescription)")
+            throw .io(path: directory.path, reason: "cannot create directory: \(InputFile.reason(for: error))")
         }
         let model = try Self.writeTensorFile(role: "model", modelState, in: directory)
         let optimizer = try Self.writeTensorFile(role: "optimizer", optimizerState, in: directory)

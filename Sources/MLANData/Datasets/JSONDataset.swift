@@ -8,11 +8,11 @@ public enum JSONDataset {
     public static func load(from url: URL, options: DatasetReadOptions = .init()) throws -> DatasetLoad {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw DatasetError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw DatasetError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         let parsed: Any
         do { parsed = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-            throw DatasetError.malformedJSON(file: url.path, line: nil, reason: error.localizedDescription)
+            throw DatasetError.malformedJSON(file: url.path, line: nil, reason: InputFile.reason(for: error))
         }
         guard let array = parsed as? [Any] else {
             throw DatasetError.notAnArray(file: url.path, found: JSONKind.of(parsed))
@@ -52,7 +52,7 @@ public enum JSONDataset {
         } catch let failure as AtomicWriteError {
             throw DatasetError.writeFailed(file: url.path, reason: failure.description)
         } catch {
-            throw DatasetError.writeFailed(file: url.path, reason: error.localizedDescription)
+            throw DatasetError.writeFailed(file: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -39,7 +39,7 @@ public enum JSONLDataset {
                     value = try JSONSerialization.jsonObject(with: Data(line), options: [.fragmentsAllowed])
                 } catch {
                     throw DatasetError.malformedJSON(file: url.path, line: location.line,
-                                                     reason: error.localizedDescription)
+                                                     reason: InputFile.reason(for: error))
                 }
                 let active = try decoder ?? RecordDecoder.forFile(first: value, at: location, options: options)
                 if decoder == nil {
@@ -78,7 +78,7 @@ public enum JSONLDataset {
         } catch let failure as AtomicWriteError {
             throw DatasetError.writeFailed(file: url.path, reason: failure.description)
         } catch {
-            throw DatasetError.writeFailed(file: url.path, reason: error.localizedDescription)
+            throw DatasetError.writeFailed(file: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

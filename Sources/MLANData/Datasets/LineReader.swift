@@ -16,7 +16,7 @@ struct LineReader {
     init(url: URL, chunkSize: Int = 1 << 16) throws {
         precondition(chunkSize > 0, "chunkSize must be positive, got \(chunkSize)")
         do { handle = try FileHandle(forReadingFrom: url) } catch {
-            throw DatasetError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw DatasetError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         path = url.path
         self.chunkSize = chunkSize
@@ -53,7 +53,7 @@ struct LineReader {
             }
             let chunk: Data?
             do { chunk = try handle.read(upToCount: chunkSize) } catch {
-                throw DatasetError.unreadable(file: path, reason: error.localizedDescription)
+                throw DatasetError.unreadable(file: path, reason: InputFile.reason(for: error))
             }
             if let chunk, !chunk.isEmpty { buffer.append(contentsOf: chunk) } else { atEnd = true }
         }

@@ -136,7 +136,7 @@ public struct MixtureManifest: Sendable, Equatable, Codable {
         } catch let failure as AtomicWriteError {
             throw MixtureError.writeFailed(file: url.path, reason: failure.description)
         } catch {
-            throw MixtureError.writeFailed(file: url.path, reason: error.localizedDescription)
+            throw MixtureError.writeFailed(file: url.path, reason: InputFile.reason(for: error))
         }
     }
 }
