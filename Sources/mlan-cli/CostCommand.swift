@@ -16,6 +16,15 @@ struct CostCommand: ParsableCommand {
     @Option(help: "Mean text tokens of an image example.") var visionTextTokens = 150.0
     @Option(help: "Examples per mixture.") var examples = 80_000.0
 
+    func validate() throws {
+        for (flag, value) in [("--llm-parameters", llmParameters), ("--vision-parameters", visionParameters),
+                              ("--projector-parameters", projectorParameters), ("--image-tokens", imageTokens),
+                              ("--language-text-tokens", languageTextTokens), ("--vision-text-tokens", visionTextTokens),
+                              ("--examples", examples)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(flag) must be a finite number >= 0, got \(value).")
+        }
+    }
+
     func run() {
         var model = CostModel()
         model.languageModelParameters = llmParameters

@@ -94,7 +94,8 @@ import Testing
             add("demo: recipe \(file)", ["demo", "--recipe", s + "/" + file, "--output", s + "/demo"], file, leaves: [s + "/demo"])
         }
         add("demo: unwritable output", ["demo", "--quick", "--output", bad + "/demo"], "not-a-dir")
-        add("cost: negative examples", ["cost", "--examples", "-5"], "--examples")
+        add("cost: negative examples", ["cost", "--examples=-5"], "--examples")
+        add("cost: infinite parameters", ["cost", "--llm-parameters", "inf"], "--llm-parameters")
         add("cost: malformed parameters", ["cost", "--llm-parameters", "seven"], "--llm-parameters")
         add("unknown subcommand", ["frobnicate"], "frobnicate")
         return cases
