@@ -12,7 +12,7 @@ else ifneq ($(shell grep -m1 -o -w avx512f /proc/cpuinfo 2>/dev/null),)
 export OPENBLAS_CORETYPE := SkylakeX
 endif
 
-.PHONY: setup models build test demo bench clean
+.PHONY: setup models build test examples demo bench clean
 
 setup:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -31,6 +31,17 @@ build: setup
 test: setup models
 	$(SWIFT) build --build-tests $(RELEASE_TESTING)
 	$(SWIFT) test --skip-build $(RELEASE_TESTING)
+	$(MAKE) --no-print-directory examples
+
+# The Examples/ package (MLAN as a dependency by path), debug-built: train a tiny model on a custom mixture,
+# generate from the saved checkpoint, evaluate it on a JSON-declared task. Each step exits non-zero on failure.
+examples: setup
+	$(SWIFT) build --package-path Examples
+	@set -e; bin=$$($(SWIFT) build --package-path Examples --show-bin-path); run=$$(mktemp -d); \
+	trap 'rm -rf "$$run"' EXIT; \
+	$$bin/train-custom-mixture --output $$run/model; \
+	$$bin/generate-from-checkpoint --model $$run/model --question "What colour is the sky?" --expect blue; \
+	$$bin/eval-custom-task --model $$run/model --min-accuracy 1
 
 demo: setup
 	$(SWIFT) build -c release --product mlan
@@ -41,4 +52,4 @@ bench: setup models
 	$$($(SWIFT) build -c release --show-bin-path)/mlan-bench
 
 clean:
-	rm -rf .build
+	rm -rf .build Examples/.build

@@ -1,11 +1,18 @@
-/// The analytic training cost of stage 2 at paper scale, per mixture (Docs/RECIPE.md derives it).
+import Foundation
+
+/// The analytic training cost of stage 2 at paper scale, per mixture (Docs/RECIPE.md derives it), with the
+/// rule the trainer's `ComputeProfile` applies to the tokens it processes.
 ///
-/// Per example: the LLM and projector train on every position (6 FLOPs per parameter per token), the frozen
-/// vision tower runs forward on each image (2 FLOPs per parameter per patch token), and an image adds
-/// `imageTokens` positions to the LLM's sequence. Text examples carry no image tokens, which is where MLAN saves.
+/// Per example: the LLM trains on every position (6 FLOPs per parameter per token), the projector trains on
+/// the image positions it produces, the frozen vision tower runs forward on each image (2 FLOPs per parameter
+/// per patch token), and an image adds `imageTokens` positions to the LLM's sequence. Text examples carry no
+/// image tokens, which is where MLAN saves.
 public struct CostModel: Sendable, Equatable {
+    /// LLM parameters (Llama-2-7B / Vicuna-7B).
     public var languageModelParameters: Double = 6.74e9
+    /// Vision tower parameters (CLIP ViT-L/14-336), frozen.
     public var visionParameters: Double = 3.04e8
+    /// Projector parameters (`mlp2x_gelu` 1024→4096→4096).
     public var projectorParameters: Double = 2.1e7
     /// Positions one image takes in the LLM (576 for CLIP ViT-L/14-336 without CLS).
     public var imageTokens: Double = 576
@@ -16,14 +23,15 @@ public struct CostModel: Sendable, Equatable {
     /// Mean text tokens of an image example.
     public var visionTextTokens: Double = 150
 
+    /// The paper-scale defaults.
     public init() {}
 
-    /// FLOPs of training on one language-only example.
-    public var languageExampleFLOPs: Double { 6 * (languageModelParameters + projectorParameters) * languageTextTokens }
+    /// FLOPs of training on one language-only example: `6 · N_L · T_l`.
+    public var languageExampleFLOPs: Double { 6 * languageModelParameters * languageTextTokens }
 
-    /// FLOPs of training on one image example.
+    /// FLOPs of training on one image example: `6 · N_L · (T_v + I) + 6 · N_P · I + 2 · N_V · V`.
     public var visionExampleFLOPs: Double {
-        6 * (languageModelParameters + projectorParameters) * (visionTextTokens + imageTokens)
+        6 * languageModelParameters * (visionTextTokens + imageTokens) + 6 * projectorParameters * imageTokens
             + 2 * visionParameters * visionTokens
     }
 
@@ -43,5 +51,17 @@ public struct CostModel: Sendable, Equatable {
             let f = flops(examples: examples, languageFraction: fraction)
             return (name, fraction, f, f / reference)
         }
+    }
+
+    /// What `mlan cost` prints: the per-example FLOPs and `table(examples:)` as Markdown (PFLOPs).
+    public func summary(examples: Double = 80_000) -> String {
+        var lines = [String(format: "Per example: language %.3g FLOPs, image %.3g FLOPs (×%.2f)", languageExampleFLOPs,
+                            visionExampleFLOPs, visionExampleFLOPs / languageExampleFLOPs),
+                     "| mixture | language share | PFLOPs | relative to vision-heavy |", "|---|---|---|---|"]
+        for row in table(examples: examples) {
+            lines.append(String(format: "| %@ | %.0f%% | %.1f | %.2f |", row.name, row.languageFraction * 100,
+                                row.flops / 1e15, row.ratio))
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -1,15 +1,21 @@
 /// What a training run processed and what it cost.
 public struct EfficiencyReport: Codable, Sendable, Equatable {
+    /// Examples trained on (an example seen in two epochs counts twice).
     public var examples = 0
+    /// Text positions (token ids other than image placeholders).
     public var textTokens = 0
+    /// Positions filled by image features.
     public var imageTokens = 0
+    /// Targets the loss predicted (`Batch.supervisedTargetCount`).
     public var supervisedTokens = 0
-    /// Estimated floating-point operations: 6·P·T for trained parameters, 4·P·T for frozen parameters that
-    /// gradients flow through, 2·P·T for frozen parameters in front of everything trained (forward only).
+    /// Estimated floating-point operations (see `ComputeProfile.flops(tokens:imageTokens:)`).
     public var flops: Double = 0
+    /// Wall-clock seconds of training.
     public var seconds: Double = 0
+    /// Optimizer steps taken.
     public var optimizerSteps = 0
 
+    /// An empty report.
     public init() {}
 
     enum CodingKeys: String, CodingKey {
@@ -27,23 +33,30 @@ public struct EfficiencyReport: Codable, Sendable, Equatable {
     }
 }
 
-/// The parameter counts that the FLOP estimate of one token needs.
+/// The parameter counts that the FLOP estimate of one token needs, by how each group runs: trained
+/// (forward, activation and weight gradients: 6·N·T), frozen with gradients flowing through (forward and
+/// activation gradients: 4·N·T) or frozen in front of everything trained (forward only: 2·N·T).
 public struct ComputeProfile: Sendable, Equatable {
     /// Parameters that train, applied to every token.
     public var trainedParameters: Int
-    /// Frozen parameters behind trained ones (activation gradients flow through them).
+    /// Frozen parameters behind trained ones (activation gradients flow through them), applied to every token.
     public var frozenBackpropParameters: Int
     /// Parameters applied only to image tokens and run forward only (a frozen vision tower), per image token.
     public var imageOnlyForwardParameters: Int
-    /// Parameters applied only to image tokens that train (a vision tower trained from scratch), per image token.
+    /// Parameters applied only to image tokens that train (a projector; a vision tower trained from scratch).
     public var imageOnlyTrainedParameters: Int
+    /// Frozen parameters applied only to image tokens with gradients flowing through them (a frozen projector
+    /// in front of a trained vision tower).
+    public var imageOnlyFrozenBackpropParameters: Int
 
+    /// A profile from its parameter counts; the image-only groups default to none.
     public init(trainedParameters: Int, frozenBackpropParameters: Int, imageOnlyForwardParameters: Int = 0,
-                imageOnlyTrainedParameters: Int = 0) {
+                imageOnlyTrainedParameters: Int = 0, imageOnlyFrozenBackpropParameters: Int = 0) {
         self.trainedParameters = trainedParameters
         self.frozenBackpropParameters = frozenBackpropParameters
         self.imageOnlyForwardParameters = imageOnlyForwardParameters
         self.imageOnlyTrainedParameters = imageOnlyTrainedParameters
+        self.imageOnlyFrozenBackpropParameters = imageOnlyFrozenBackpropParameters
     }
 
     /// FLOPs of training on `tokens` model positions of which `imageTokens` come from images.
@@ -51,5 +64,6 @@ public struct ComputeProfile: Sendable, Equatable {
         6 * Double(trainedParameters) * Double(tokens) + 4 * Double(frozenBackpropParameters) * Double(tokens)
             + 2 * Double(imageOnlyForwardParameters) * Double(imageTokens)
             + 6 * Double(imageOnlyTrainedParameters) * Double(imageTokens)
+            + 4 * Double(imageOnlyFrozenBackpropParameters) * Double(imageTokens)
     }
 }

@@ -9,20 +9,29 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var globalBatchSize = 64
     /// Examples per forward pass; `globalBatchSize` must be a multiple of it.
     public var microBatchSize = 8
+    /// Passes over the examples.
     public var epochs = 1
     /// Stop after this many optimizer steps (nil: run all epochs).
     public var maxSteps: Int? = nil
+    /// Share of the steps that warm the learning rate up linearly from 0.
     public var warmupRatio = 0.03
+    /// The decay after warmup (`cosine`, `linear`, `constant`).
     public var schedule: LearningRateSchedule.Kind = .cosine
+    /// AdamW's decoupled weight decay (biases and norms excluded).
     public var weightDecay: Float = 0
+    /// The global gradient norm is clipped to this.
     public var maxGradNorm: Float = 1
+    /// AdamW's first-moment decay.
     public var adamBeta1: Float = 0.9
+    /// AdamW's second-moment decay.
     public var adamBeta2: Float = 0.999
+    /// AdamW's denominator epsilon.
     public var adamEpsilon: Float = 1e-8
     /// Longest example in tokens (model positions) after truncation.
     public var maxLength = 2048
     /// LLaVA's `group_by_modality_length`: all-text or all-image batches of similar length.
     public var groupByModalityLength = true
+    /// Seeds the epochs' example order.
     public var seed: UInt64 = 42
     /// Log every N optimizer steps (0: only the last).
     public var logEvery = 1
@@ -31,6 +40,7 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     /// Checkpoints to keep (oldest removed first).
     public var keepCheckpoints = 2
 
+    /// The defaults (LLaVA stage 2's, with a global batch of 64).
     public init() {}
 
     /// Micro-batches per optimizer step.
@@ -60,6 +70,8 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         case seed, logEvery = "log_every", checkpointEvery = "checkpoint_every", keepCheckpoints = "keep_checkpoints"
     }
 
+    /// Reads the snake_case keys; a key left out keeps its default.
+    /// - Throws: `DecodingError` for a value of the wrong type.
     public init(from decoder: any Decoder) throws {
         self.init()
         let c = try decoder.container(keyedBy: CodingKeys.self)

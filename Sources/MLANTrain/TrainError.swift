@@ -9,6 +9,7 @@ public enum TrainError: Error, CustomStringConvertible {
     /// A checkpoint to resume from does not match this run.
     case resumeMismatch(path: String, reason: String)
 
+    /// A message naming the field, step or file.
     public var description: String {
         switch self {
         case .invalidConfig(let field, let reason): "Invalid training config: \(field) \(reason)"

@@ -2,12 +2,19 @@ import Foundation
 
 /// One logged optimizer step.
 public struct StepRecord: Codable, Sendable, Equatable {
+    /// Optimizer steps taken (1-based).
     public var step: Int
+    /// The step's epoch (0-based).
     public var epoch: Int
+    /// The global batch's mean loss over its supervised targets.
     public var loss: Float
+    /// The learning rate applied.
     public var learningRate: Double
+    /// The global gradient norm before clipping.
     public var gradNorm: Float
+    /// Model positions per second of the step.
     public var tokensPerSecond: Double
+    /// Wall time of the run so far (across resumes).
     public var elapsedSeconds: Double
 
     enum CodingKeys: String, CodingKey {
@@ -22,6 +29,7 @@ public final class TrainLog {
     private let file: FileHandle?
     private let isTerminal: Bool
     private let label: String
+    /// Every step recorded by this log.
     public private(set) var records: [StepRecord] = []
     /// Set false to keep the terminal quiet (records are still kept and written).
     public var printsProgress = true

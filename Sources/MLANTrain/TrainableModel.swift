@@ -2,25 +2,28 @@ import MLANCore
 import MLANData
 import MLANModel
 
-/// A model the trainer can fit: the mean cross-entropy of a collated batch over its supervised tokens.
+/// A model the trainer can fit: the mean cross-entropy of a collated batch over its supervised targets.
 public protocol TrainableModel: Module {
-    /// The mean loss over the batch's supervised target tokens and how many there are.
+    /// `[]`: the mean cross-entropy over the batch's `supervisedTargetCount` targets (the trainer weights it by
+    /// that count across a global batch; it is not called for a batch without targets).
     /// - Throws: when the batch does not fit the model (e.g. images for a text-only model).
-    func loss(_ batch: Batch) throws -> (mean: Tensor, targets: Int)
+    func loss(_ batch: Batch) throws -> Tensor
     /// How many model positions one image takes (0 for a text-only model); used for accounting.
     var imageTokenCount: Int { get }
 }
 
 extension LlamaForCausalLM: TrainableModel {
+    /// 0: a language model takes no images.
     public var imageTokenCount: Int { 0 }
 
-    public func loss(_ batch: Batch) throws -> (mean: Tensor, targets: Int) {
+    /// `[]`: the mean cross-entropy over the batch's supervised targets.
+    /// - Throws: `TrainError.invalidConfig` when the batch has images.
+    public func loss(_ batch: Batch) throws -> Tensor {
         guard batch.images.allSatisfy(\.isEmpty) else {
             throw TrainError.invalidConfig(field: "model", reason: "a language model cannot train on image examples")
         }
         let padding = batch.attentionMask.map { $0.map { $0 != 0 } }
         let logits = self.logits(ids: batch.inputIDs, padding: padding)  // [B, T, V]
-        let targets = batch.isTarget.reduce(0) { $0 + $1.dropFirst().filter { $0 }.count }
-        return (logits.causalLMLoss(labels: batch.labels), targets)
+        return logits.causalLMLoss(labels: batch.labels)
     }
 }

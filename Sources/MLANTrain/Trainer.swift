@@ -3,34 +3,44 @@ import MLANCore
 import MLANData
 import MLANModel
 
-/// What a finished run reports.
-public struct TrainResult: Sendable {
-    public var efficiency: EfficiencyReport
-    public var records: [StepRecord]
-    /// The loss of the last optimizer step.
-    public var finalLoss: Float
-}
-
 /// Supervised fine-tuning: AdamW over the trainable parameters, warmup + cosine (or linear/constant) schedule,
-/// gradient accumulation to a global batch with the loss averaged over that batch's supervised tokens,
+/// gradient accumulation to a global batch with the loss averaged over that batch's supervised targets,
 /// global-norm clipping, JSONL logging, atomic checkpoints and bit-exact resume.
 ///
-/// Each optimizer step takes `accumulationSteps` micro-batches from the epoch's order (modality- and
-/// length-grouped when configured, seeded); the last step of an epoch may take fewer.
+/// `step(_:index:)` is one optimizer step over one global batch; `run(resume:stopAfter:onEvent:)` is the loop
+/// around it (epochs, logging, checkpoints, resume). Each optimizer step takes `accumulationSteps`
+/// micro-batches from the epoch's order (modality- and length-grouped when configured, seeded); the last step
+/// of an epoch may take fewer.
+///
+/// ```swift
+/// let trainer = try Trainer(model: llama, config: config, examples: examples, collator: Collator(padID: 0),
+///                           runDirectory: URL(fileURLWithPath: "runs/sft"))
+/// let result = try trainer.run { event in if case .checkpointSaved(let url, _) = event { print(url.path) } }
+/// ```
 public final class Trainer {
+    /// The model being trained.
     public let model: any TrainableModel
+    /// The run's hyper-parameters.
     public let config: TrainConfig
+    /// Every training example; epochs draw micro-batches of their indices.
     public let examples: [Example]
+    /// Truncates and pads each micro-batch.
     public let collator: Collator
+    /// The parameter counts behind the FLOP accounting.
     public let profile: ComputeProfile
+    /// Where the log and checkpoints go (`nil`: nowhere).
     public let runDirectory: URL?
+    /// The step log (JSONL in the run directory, progress on standard error).
     public let log: TrainLog
     private let parameters: [(name: String, tensor: Tensor)]
     private var optimizer: AdamW
     private let schedule: LearningRateSchedule
+    /// The newest checkpoint this run wrote or resumed from (named when the loss turns non-finite).
+    public private(set) var lastCheckpoint: URL?
 
     /// A trainer for `model` on `examples`; outputs (log, checkpoints) go to `runDirectory` when given.
-    /// - Throws: `TrainError` for an invalid config or an empty dataset.
+    /// Without a `profile`, FLOPs count trainable parameters 6·N·T and frozen ones 4·N·T on every position.
+    /// - Throws: `TrainError` for an invalid config, an empty dataset or a model with every parameter frozen.
     public init(model: any TrainableModel, config: TrainConfig, examples: [Example], collator: Collator,
                 profile: ComputeProfile? = nil, runDirectory: URL?, label: String = "train") throws {
         try config.validate()
@@ -49,7 +59,7 @@ public final class Trainer {
                           beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEpsilon)
         if let runDirectory { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) }
         log = try TrainLog(url: runDirectory?.appendingPathComponent("train_log.jsonl"), label: label)
-        let microBatches = Self.microBatchCount(examples.count, config)
+        let microBatches = (examples.count + config.microBatchSize - 1) / config.microBatchSize
         let perEpoch = (microBatches + config.accumulationSteps - 1) / config.accumulationSteps
         let total = min(config.maxSteps ?? Int.max, perEpoch * config.epochs)
         schedule = LearningRateSchedule(config.schedule, peak: config.learningRate, totalSteps: total,
@@ -59,14 +69,13 @@ public final class Trainer {
     /// Optimizer steps the run makes.
     public var totalSteps: Int { schedule.totalSteps }
 
-    static func microBatchCount(_ examples: Int, _ config: TrainConfig) -> Int {
-        (examples + config.microBatchSize - 1) / config.microBatchSize
-    }
-
     /// The micro-batches of one epoch, as example indices.
+    /// - Throws: `BatchError` when the modality-length sampler cannot group the examples.
     public func microBatches(epoch: Int) throws -> [[Int]] {
         if config.groupByModalityLength {
-            let lengths = examples.map { $0.modelLength(imagePlaceholder: collator.imagePlaceholder, imageTokenCount: collator.imageTokenCount) }
+            let lengths = examples.map {
+                $0.modelLength(imagePlaceholder: collator.imagePlaceholder, imageTokenCount: collator.imageTokenCount)
+            }
             let sampler = try ModalityLengthSampler(lengths: lengths, isMultimodal: examples.map(\.isMultimodal),
                                                     batchSize: config.microBatchSize, seed: config.seed)
             return sampler.batches(epoch: epoch)
@@ -79,95 +88,99 @@ public final class Trainer {
         }
     }
 
+    /// One optimizer step over one global batch: each micro-batch's mean loss, weighted by its share of the
+    /// global batch's supervised targets, is backpropagated (a micro-batch without targets is skipped); then
+    /// the gradients are clipped, AdamW steps with the schedule's rate at `index`, and the gradients are zeroed.
+    ///
+    /// `run` calls it with consecutive indices; a custom loop must do the same for the schedule and AdamW's
+    /// bias correction to match.
+    /// - Throws: `TrainError.nonFiniteLoss` before any weight changes, and the model's errors for a batch it
+    ///   cannot take.
+    public func step(_ microBatches: [Batch], index: Int) throws -> TrainStep {
+        let started = Date()
+        let targetTotal = microBatches.reduce(0) { $0 + $1.supervisedTargetCount }
+        var loss: Float = 0
+        for batch in microBatches where batch.supervisedTargetCount > 0 {
+            let share = Float(batch.supervisedTargetCount) / Float(targetTotal)
+            let scaled = try model.loss(batch) * share  // the global batch's mean over its targets
+            scaled.backward()
+            loss += scaled.item
+        }
+        guard loss.isFinite else {
+            throw TrainError.nonFiniteLoss(step: index + 1, loss: loss, lastCheckpoint: lastCheckpoint?.path)
+        }
+        let norm = clipGradientNorm(parameters.map(\.tensor), maxNorm: config.maxGradNorm)
+        let learningRate = schedule.learningRate(at: index)
+        optimizer.step(learningRate: Float(learningRate))
+        for p in parameters { p.tensor.zeroGrad() }
+        return TrainStep(index: index, loss: loss, learningRate: learningRate, gradNorm: norm,
+                         usage: usage(of: microBatches), seconds: Date().timeIntervalSince(started))
+    }
+
     /// Trains to the end (or through step `stopAfter`), resuming from the newest checkpoint in the run directory
-    /// when `resume` is set. The last step of the call is always logged and checkpointed.
+    /// when `resume` is set, and reports each resume, step and checkpoint to `onEvent`. The last step of the
+    /// call is always logged and checkpointed.
     /// - Throws: `TrainError.nonFiniteLoss` (the last good checkpoint stays), model and checkpoint errors.
     @discardableResult
-    public func run(resume: Bool = true, stopAfter: Int? = nil) throws -> TrainResult {
-        var step = 0
+    public func run(resume: Bool = true, stopAfter: Int? = nil,
+                    onEvent: (TrainEvent) -> Void = { _ in }) throws -> TrainResult {
+        var done = 0
         var efficiency = EfficiencyReport()
-        var lastCheckpoint: URL?
+        lastCheckpoint = nil
         if resume, let latest = Checkpointing.latest(in: runDirectory) {
-            let restored = try Checkpointing.restore(from: latest, model: model, optimizer: &optimizer)
-            step = restored.step
-            efficiency = restored.efficiency
+            (done, efficiency) = try Checkpointing.restore(from: latest, model: model, optimizer: &optimizer)
             lastCheckpoint = latest
-            log.note("Resumed from \(latest.path) at step \(step)")
+            log.note("Resumed from \(latest.path) at step \(done)")
+            onEvent(.resumed(checkpoint: latest, step: done))
         }
         model.setTraining(true)
+        defer { model.setTraining(false) }
         let start = Date().addingTimeInterval(-efficiency.seconds)
+        let end = min(totalSteps, stopAfter ?? Int.max)
+        var cursor = try EpochCursor(accumulation: config.accumulationSteps, first: microBatches(epoch: 0))
         var lastLoss: Float = .nan
-        let accumulation = config.accumulationSteps
-        var epoch = 0, epochBatches = try microBatches(epoch: 0), stepsBefore = 0
-        while step < totalSteps && step < (stopAfter ?? Int.max) {
-            // Find where `step` lies: its epoch and its first micro-batch.
-            var perEpoch = (epochBatches.count + accumulation - 1) / accumulation
-            while step >= stepsBefore + perEpoch {
-                stepsBefore += perEpoch
-                epoch += 1
-                epochBatches = try microBatches(epoch: epoch)
-                perEpoch = (epochBatches.count + accumulation - 1) / accumulation
-            }
-            let first = (step - stepsBefore) * accumulation
-            let group = epochBatches[first..<min(first + accumulation, epochBatches.count)]
-            let batches = try group.map { try collator.collate($0.map { examples[$0] }) }
-            let targetTotal = batches.reduce(0) { $0 + $1.isTarget.reduce(0) { $0 + $1.dropFirst().filter { $0 }.count } }
-            let stepStart = Date()
-            var loss: Float = 0
-            for batch in batches {
-                let (mean, targets) = try model.loss(batch)
-                guard targets > 0 else { continue }
-                let scaled = mean * (Float(targets) / Float(max(targetTotal, 1)))  // global-batch token mean
-                scaled.backward()
-                loss += scaled.item
-            }
-            guard loss.isFinite else {
-                throw TrainError.nonFiniteLoss(step: step + 1, loss: loss, lastCheckpoint: lastCheckpoint?.path)
-            }
-            let norm = clipGradientNorm(parameters.map(\.tensor), maxNorm: config.maxGradNorm)
-            let lr = schedule.learningRate(at: step)
-            optimizer.step(learningRate: Float(lr))
-            for p in parameters { p.tensor.zeroGrad() }
-            step += 1
-            lastLoss = loss
-            let tokens = account(batches, into: &efficiency)
-            efficiency.optimizerSteps = step
+        while done < end {
+            let group = try cursor.globalBatch(at: done) { try microBatches(epoch: $0) }
+            let outcome = try step(group.map { try collator.collate($0.map { examples[$0] }) }, index: done)
+            done += 1
+            lastLoss = outcome.loss
+            efficiency = efficiency + outcome.usage
+            efficiency.optimizerSteps = done
             efficiency.seconds = Date().timeIntervalSince(start)
-            let record = StepRecord(step: step, epoch: epoch, loss: loss, learningRate: lr, gradNorm: norm,
-                                    tokensPerSecond: Double(tokens) / max(Date().timeIntervalSince(stepStart), 1e-9),
-                                    elapsedSeconds: efficiency.seconds)
-            let lastOfCall = step == min(totalSteps, stopAfter ?? Int.max)
-            if config.logEvery > 0 && step % config.logEvery == 0 || lastOfCall {
-                log.record(record, totalSteps: totalSteps)
+            onEvent(.step(outcome, epoch: cursor.epoch))
+            let lastOfCall = done == end
+            if config.logEvery > 0 && done % config.logEvery == 0 || lastOfCall {
+                log.record(StepRecord(step: done, epoch: cursor.epoch, loss: outcome.loss,
+                                      learningRate: outcome.learningRate, gradNorm: outcome.gradNorm,
+                                      tokensPerSecond: Double(outcome.positions) / max(outcome.seconds, 1e-9),
+                                      elapsedSeconds: efficiency.seconds), totalSteps: totalSteps)
             }
-            let checkpointDue = config.checkpointEvery > 0 && step % config.checkpointEvery == 0 || lastOfCall
-            if let runDirectory, checkpointDue {
-                lastCheckpoint = try Checkpointing.save(step: step, model: model, optimizer: optimizer,
-                                                        efficiency: efficiency, config: config, in: runDirectory,
-                                                        keep: config.keepCheckpoints)
+            if let runDirectory, config.checkpointEvery > 0 && done % config.checkpointEvery == 0 || lastOfCall {
+                let saved = try Checkpointing.save(step: done, model: model, optimizer: optimizer, efficiency: efficiency,
+                                                   config: config, in: runDirectory, keep: config.keepCheckpoints)
+                lastCheckpoint = saved
+                onEvent(.checkpointSaved(saved, step: done))
             }
         }
-        model.setTraining(false)
         return TrainResult(efficiency: efficiency, records: log.records, finalLoss: lastLoss)
     }
 
-    /// Adds the batches' examples and tokens to `report`; returns the batches' model positions.
-    private func account(_ batches: [Batch], into report: inout EfficiencyReport) -> Int {
-        var positions = 0
+    /// The examples, tokens, supervised targets and FLOPs of `batches`, as one optimizer step.
+    private func usage(of batches: [Batch]) -> EfficiencyReport {
+        var report = EfficiencyReport()
+        report.optimizerSteps = 1
         for batch in batches {
             for (row, length) in batch.lengths.enumerated() {
-                let images = batch.images[row].count
-                let imageTokens = images * model.imageTokenCount
+                let imageTokens = batch.images[row].count * model.imageTokenCount
                 let placeholders = collator.imagePlaceholder.map { p in batch.inputIDs[row].prefix(length).filter { $0 == p }.count } ?? 0
                 let text = length - placeholders
                 report.examples += 1
                 report.textTokens += text
                 report.imageTokens += imageTokens
-                report.supervisedTokens += batch.isTarget[row].dropFirst().filter { $0 }.count
+                report.supervisedTokens += batch.supervisedTargetCount(row: row)
                 report.flops += profile.flops(tokens: text + imageTokens, imageTokens: imageTokens)
-                positions += text + imageTokens
             }
         }
-        return positions
+        return report
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import MLANExperiment
 import MLANTrain
 
 /// `mlan cost`: stage-2 training FLOPs of the paper's mixtures at paper scale.
@@ -8,12 +7,12 @@ struct CostCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cost", abstract: "Analytic stage-2 training cost of MLAN, MLAN_v and a vision-heavy mixture.",
         discussion: "Defaults: Llama-2-7B / Vicuna-7B + CLIP ViT-L/14-336 (576 image tokens). See Docs/RECIPE.md.")
-    @Option(help: "LLM parameters.") var llmParameters = 6.74e9
-    @Option(help: "Vision tower parameters.") var visionParameters = 3.04e8
-    @Option(help: "Projector parameters.") var projectorParameters = 2.1e7
-    @Option(help: "LLM positions per image.") var imageTokens = 576.0
-    @Option(help: "Mean text tokens of a language-only example.") var languageTextTokens = 200.0
-    @Option(help: "Mean text tokens of an image example.") var visionTextTokens = 150.0
+    @Option(help: "LLM parameters.") var llmParameters = CostModel().languageModelParameters
+    @Option(help: "Vision tower parameters.") var visionParameters = CostModel().visionParameters
+    @Option(help: "Projector parameters.") var projectorParameters = CostModel().projectorParameters
+    @Option(help: "LLM positions per image.") var imageTokens = CostModel().imageTokens
+    @Option(help: "Mean text tokens of a language-only example.") var languageTextTokens = CostModel().languageTextTokens
+    @Option(help: "Mean text tokens of an image example.") var visionTextTokens = CostModel().visionTextTokens
     @Option(help: "Examples per mixture.") var examples = 80_000.0
 
     func validate() throws {
@@ -34,6 +33,6 @@ struct CostCommand: ParsableCommand {
         model.visionTokens = imageTokens + 1
         model.languageTextTokens = languageTextTokens
         model.visionTextTokens = visionTextTokens
-        print(CostReport.text(model, examples: examples))
+        print(model.summary(examples: examples))
     }
 }

@@ -50,7 +50,8 @@ import Testing
         let collator = Collator(padID: 0, maxLength: 6, imagePlaceholder: Self.image, imageTokenCount: 5)
         let (kept, truncation) = try collator.truncate(Self.example("a", [1, Self.image, 2, 3], images: ["x.png"]))
         #expect(kept.tokens.ids == [1, Self.image] && kept.images == ["x.png"])
-        #expect(truncation == Truncation(originalLength: 4, keptLength: 2, droppedImages: 0, remainingTargets: 2))
+        // Both kept tokens are marked, but token 0 is never predicted: one target remains.
+        #expect(truncation == Truncation(originalLength: 4, keptLength: 2, droppedImages: 0, remainingTargets: 1))
     }
 
     @Test func truncatedPrefixIsTheLongestThatFitsAndNeverSplitsAnImage() throws {
@@ -79,6 +80,17 @@ import Testing
         #expect(throws: BatchError.imageCountMismatch(example: "a", placeholders: 1, images: 0)) {
             try collator.collate([Self.example("a", [1, Self.image])])
         }
+    }
+
+    @Test func supervisedTargetsSkipTheFirstTokenAndPadding() throws {
+        // Row a: token 0 is marked but never predicted, so 2 targets; row b: 1 target; padding adds none.
+        let batch = try Collator(padID: 0).collate([
+            Self.example("a", [5, 6, 7], targets: [true, true, true]),
+            Self.example("b", [8, 9, 10, 11, 12], targets: [false, false, false, false, true]),
+        ])
+        #expect(batch.supervisedTargetCount(row: 0) == 2 && batch.supervisedTargetCount(row: 1) == 1)
+        #expect(batch.supervisedTargetCount == 3)
+        #expect(TokenizedExample(ids: [1, 2, 3], isTarget: [true, false, true]).supervisedTargetCount == 1)
     }
 
     @Test func emptyBatchIsAnError() {

@@ -2,7 +2,6 @@ import Foundation
 import MLANData
 import MLANExperiment
 import MLANTestSupport
-import MLANTrain
 import Testing
 
 /// The library entry points behind `mlan`'s commands, on real files.
@@ -51,21 +50,6 @@ import Testing
         let inspection = try llava.inspection(tokenizer: nil)
         #expect(inspection.contains("records: 100"))
         #expect(inspection.contains("with images:   100 (100%)"))
-    }
-
-    @Test func costReportPrintsTheModelsPerExampleFLOPsAndOneRowPerMixture() {
-        var model = CostModel()
-        model.languageModelParameters = 1e9
-        model.projectorParameters = 0
-        model.visionParameters = 0
-        model.imageTokens = 100
-        model.visionTokens = 101
-        model.languageTextTokens = 100
-        model.visionTextTokens = 100
-        let text = CostReport.text(model, examples: 1000)
-        // language: 6 · 1e9 · 100 = 6e11; image: 6 · 1e9 · (100 + 100) = 1.2e12 (frozen tower of 0 parameters).
-        #expect(text.hasPrefix("Per example: language 6e+11 FLOPs, image 1.2e+12 FLOPs (×2.00)"))
-        #expect(text.split(separator: "\n").count == 3 + model.table(examples: 1000).count)
     }
 
     @Test func sharedDataDirectoryTakesTheFirstExistingCandidateAndNamesAllWhenNoneExists() throws {

@@ -6,7 +6,8 @@ public struct Truncation: Sendable, Equatable {
     public var keptLength: Int
     /// Images whose placeholders fell after the cut (they are left out of the batch's image list).
     public var droppedImages: Int
-    /// Supervised tokens that remain (0 means the example no longer trains anything).
+    /// Supervised targets that remain (``TokenizedExample/supervisedTargetCount``; 0 means the example no longer
+    /// trains anything).
     public var remainingTargets: Int
 }
 
@@ -37,4 +38,10 @@ public struct Batch: Sendable, Equatable {
 
     /// `T`, the padded length.
     public var paddedLength: Int { inputIDs.first?.count ?? 0 }
+
+    /// Targets the loss predicts in row `row` (``TokenizedExample/supervisedTargetCount``; padding is never one).
+    public func supervisedTargetCount(row: Int) -> Int { TokenizedExample.supervisedTargetCount(isTarget[row]) }
+
+    /// Targets the loss predicts in the whole batch: what its mean cross-entropy divides by.
+    public var supervisedTargetCount: Int { isTarget.indices.reduce(0) { $0 + supervisedTargetCount(row: $1) } }
 }

@@ -84,7 +84,7 @@ public struct Collator: Sendable, Equatable {
         truncated.images = Array(example.images[..<imagesKept])
         let truncation = Truncation(originalLength: ids.count, keptLength: cut,
                                     droppedImages: example.images.count - imagesKept,
-                                    remainingTargets: truncated.tokens.isTarget.filter { $0 }.count)
+                                    remainingTargets: truncated.tokens.supervisedTargetCount)
         return (truncated, truncation)
     }
 }

@@ -18,3 +18,14 @@ extension TokenizedExample {
         return out
     }
 }
+
+extension TokenizedExample {
+    /// Targets the loss predicts: the supervised tokens after the first (token 0 has no prefix to be predicted
+    /// from). The one count every mean over "supervised tokens" divides by.
+    public var supervisedTargetCount: Int { Self.supervisedTargetCount(isTarget) }
+
+    /// The supervised targets of one loss mask (`isTarget` of an example or of a padded batch row).
+    public static func supervisedTargetCount(_ isTarget: some Collection<Bool>) -> Int {
+        isTarget.dropFirst().reduce(0) { $0 + ($1 ? 1 : 0) }
+    }
+}

@@ -5,7 +5,9 @@ import MLANData
 /// edge resized to the tower's height, then a centre crop to height × width, CLIP normalisation), so training
 /// sees exactly what the evaluator's LLaVA scorer sees. Results are cached by path.
 public final class PixelStore: @unchecked Sendable {
+    /// The folder relative paths are read from.
     public let root: URL
+    /// Resizes, crops and normalises each image for the tower.
     public let processor: CLIPImageProcessor
     private var cache: [String: PixelValues] = [:]
     private let lock = NSLock()

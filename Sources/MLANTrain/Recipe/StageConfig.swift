@@ -34,30 +34,41 @@ public struct StageConfig: Codable, Sendable {
 
     /// A training data file and its held-out bookkeeping.
     public struct DataFile: Codable, Sendable {
+        /// The LLaVA/Alpaca JSON(L) file (or a text file for `pretrain`).
         public var file: String
+        /// The dataset's name, for held-out checks.
         public var dataset: String
+        /// The task cluster, for held-out checks.
         public var taskCluster: String
         enum CodingKeys: String, CodingKey { case file, dataset, taskCluster = "task_cluster" }
     }
 
     /// A mixture drawn from the data files by modality.
     public struct MixtureSpec: Codable, Sendable {
+        /// The share of language-only records.
         public var languageFraction: Double
+        /// Records in the mixture.
         public var total: Int
         enum CodingKeys: String, CodingKey { case languageFraction = "language_fraction", total }
     }
 
+    /// What trains.
     public var stage: Stage
+    /// The run folder: log, checkpoints, `efficiency.json`, `model/`.
     public var output: String
+    /// Where the model comes from.
     public var model: ModelSource
     /// For `pretrain`: text files, one document per line. Otherwise LLaVA/Alpaca JSON(L) files.
     public var data: [DataFile]
     /// The folder image paths are relative to.
     public var imageRoot: String?
+    /// A mixture drawn from `data` by modality (nil: every record).
     public var mixture: MixtureSpec?
     /// Conversation template name; defaults by stage (`plain` for align, `v1` for instruct).
     public var template: String?
+    /// The trainer's hyper-parameters.
     public var train: TrainConfig
+    /// Seeds the mixture and a fresh projector (nil: `train.seed`).
     public var seed: UInt64?
 
     enum CodingKeys: String, CodingKey {

@@ -7,10 +7,15 @@ import MLANModel
 /// manifest), freezes per stage, trains with resume, and saves the model in Hugging Face layout to
 /// `OUTPUT/model` with its tokenizer.
 public struct StageRunner {
+    /// The stage to run.
     public let config: StageConfig
+    /// Whether training progress goes to standard error.
+    public var printsProgress = true
 
+    /// A runner for one stage.
     public init(_ config: StageConfig) { self.config = config }
 
+    /// Runs the stage; FLOPs count a frozen vision tower forward only (`ComputeProfile(llava)`).
     /// - Throws: config, data, model and training errors, each naming what failed.
     @discardableResult
     public func run() throws -> TrainResult {
@@ -22,19 +27,21 @@ public struct StageRunner {
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
         let examples = try makeExamples(tokenizer: tokenizer, imageToken: imageToken, output: output)
         let model: any TrainableModel
+        let profile: ComputeProfile?  // nil: the language model alone, every parameter on every token
         switch config.stage {
         case .pretrain:
             llava.train(only: [.languageModel])
-            model = llava.languageModel
+            (model, profile) = (llava.languageModel, nil)
         case .align:
             llava.train(only: [.projector])
-            model = LlavaTrainingModel(llava, images: pixelStore(llava))
+            (model, profile) = (LlavaTrainingModel(llava, images: pixelStore(llava)), ComputeProfile(llava))
         case .instruct:
             llava.train(only: [.projector, .languageModel])
-            model = LlavaTrainingModel(llava, images: pixelStore(llava))
+            (model, profile) = (LlavaTrainingModel(llava, images: pixelStore(llava)), ComputeProfile(llava))
         }
         let trainer = try Trainer(model: model, config: config.train, examples: examples, collator: collator,
-                                  runDirectory: output, label: config.stage.rawValue)
+                                  profile: profile, runDirectory: output, label: config.stage.rawValue)
+        trainer.log.printsProgress = printsProgress
         let result = try trainer.run()
         try llava.save(to: output.appendingPathComponent("model"))
         try tokenizer.write(to: output.appendingPathComponent("model/tokenizer.json"))
