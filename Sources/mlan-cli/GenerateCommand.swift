@@ -32,9 +32,9 @@ struct GenerateCommand: ParsableCommand {
         let ids = try input.ids(tokenizer: loaded.tokenizer)
         let loadSeconds = Date().timeIntervalSince(start)
         let generator = Generator(model: loaded.model, tokenizer: loaded.tokenizer)
-        let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
+        let sampler = try Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
         let began = Date()
-        let result = generator.generate(promptIDs: ids, maxNewTokens: maxNewTokens, sampler: sampler) { piece in
+        let result = try generator.generate(promptIDs: ids, maxNewTokens: maxNewTokens, sampler: sampler) { piece in
             if !printIds { FileHandle.standardOutput.write(Data(piece.utf8)) }
         }
         if printIds { print(result.ids.map(String.init).joined(separator: ",")) } else { print() }
@@ -50,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
         let loaded = try MultimodalLoader.load(model: model.url, visionTower: visionTower, seed: seed)
         let user = text.contains("<image>") ? text : "<image>\n" + text
         let prompt = input.chat ? try BuiltinTemplates.named("chatml").render([Turn(.user, user)], addGenerationPrompt: true) : user
-        let sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
+        let sampler = try Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
         let result = try loaded.generate(prompt: prompt, images: [image], maxNewTokens: maxNewTokens, sampler: sampler) { piece in
             if !printIds { FileHandle.standardOutput.write(Data(piece.utf8)) }
         }
