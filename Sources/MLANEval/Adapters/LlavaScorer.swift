@@ -181,7 +181,8 @@ public final class LlavaScorer: Scorer {
     }
 
     /// The context ids with `pixels` spliced in: embeddings `[1, T, D]`.
-    /// - Throws: ``ScorerError/imageCountMismatch`` when the model's splice disagrees.
+    /// - Throws: ``ScorerError/imageCountMismatch`` when the model's splice disagrees,
+    ///   ``ScorerError/promptTooLong`` when the spliced prompt exceeds the language model's length.
     func spliced(_ ids: [Int], _ pixels: [Tensor], prompt: Prompt) throws -> LlavaInputs {
         let example = TokenizedExample(ids: ids, isTarget: Array(repeating: false, count: ids.count))
         do {
@@ -189,6 +190,8 @@ public final class LlavaScorer: Scorer {
         } catch ModelError.imageCountMismatch(let placeholders, let images) {
             throw ScorerError.imageCountMismatch(scorer: identity, prompt: prompt.transcript, placeholders: placeholders,
                                                  images: images)
+        } catch ModelError.sequenceTooLong(let length, let limit) {
+            throw ScorerError.promptTooLong(scorer: identity, prompt: prompt.transcript, length: length, limit: limit)
         }
     }
 

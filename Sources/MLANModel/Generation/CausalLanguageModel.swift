@@ -21,17 +21,18 @@ extension LlamaForCausalLM: CausalLanguageModel {
 }
 
 extension CausalLanguageModel {
-    /// Throws unless every id lies in the vocabulary.
+    /// Throws unless every id lies in the vocabulary (call it before `embed` on ids from a file or a tokenizer
+    /// that may not match the model).
     /// - Throws: `ModelError.tokenOutOfRange` naming the first id outside it.
-    func checkTokens(_ ids: [Int]) throws {
+    public func checkTokens(_ ids: [Int]) throws {
         if let bad = ids.first(where: { $0 < 0 || $0 >= vocabularySize }) {
             throw ModelError.tokenOutOfRange(id: bad, vocabularySize: vocabularySize)
         }
     }
 
     /// Throws when a sequence of `length` positions does not fit the model's context.
-    /// - Throws: `ModelError.sequenceTooLong`.
-    func checkLength(_ length: Int) throws {
+    /// - Throws: `ModelError.sequenceTooLong` with both numbers.
+    public func checkLength(_ length: Int) throws {
         if length > contextLength { throw ModelError.sequenceTooLong(length: length, limit: contextLength) }
     }
 
