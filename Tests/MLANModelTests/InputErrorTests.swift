@@ -71,7 +71,7 @@ import Testing
         #expect(throws: ModelError.self) { try generator.generate(promptIDs: [65], maxNewTokens: -1) }
     }
 
-    @Test(arguments: [(Float(-0.5), nil, nil), (1, -1, nil), (1, nil, 0), (1, nil, 1.5), (Float.nan, nil, nil)] as [(Float, Int?, Float?)])
+    @Test(arguments: [(Float(-0.5), nil, nil), (1, -1, nil), (1, nil, -0.1), (1, nil, 1.5), (Float.nan, nil, nil)] as [(Float, Int?, Float?)])
     func samplerSettingsOutsideTheirRangeAreErrors(temperature: Float, topK: Int?, topP: Float?) {
         #expect(throws: ModelError.self) { try Sampler(temperature: temperature, topK: topK, topP: topP) }
     }

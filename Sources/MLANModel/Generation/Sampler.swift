@@ -17,7 +17,7 @@ public struct Sampler: Sendable {
 
     /// A sampler with the given settings (from flags or a task file).
     /// - Throws: `ModelError.invalidSetting` for a negative or non-finite temperature, a negative top-k, or a
-    ///   top-p outside (0, 1].
+    ///   top-p outside [0, 1] (as transformers' `TopPLogitsWarper`).
     public init(temperature: Float, topK: Int? = nil, topP: Float? = nil, seed: UInt64 = 0) throws {
         guard temperature >= 0, temperature.isFinite else {
             throw ModelError.invalidSetting(name: "temperature", value: "\(temperature)", reason: "must be >= 0 (0: greedy)")
@@ -25,8 +25,8 @@ public struct Sampler: Sendable {
         if let topK, topK < 0 {
             throw ModelError.invalidSetting(name: "top-k", value: "\(topK)", reason: "must be >= 0 (0: all tokens)")
         }
-        if let topP, !(topP > 0 && topP <= 1) {
-            throw ModelError.invalidSetting(name: "top-p", value: "\(topP)", reason: "must be in (0, 1]")
+        if let topP, !(topP >= 0 && topP <= 1) {
+            throw ModelError.invalidSetting(name: "top-p", value: "\(topP)", reason: "must be in [0, 1]")
         }
         self.init(checkedTemperature: temperature, topK: topK, topP: topP, seed: seed)
     }
