@@ -66,7 +66,7 @@ public struct GenerateJob: Sendable {
         guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
         let loadSeconds = Date().timeIntervalSince(started)
         let began = Date()
-        let result = Generator(model: loaded.model, tokenizer: loaded.tokenizer)
+        let result = try Generator(model: loaded.model, tokenizer: loaded.tokenizer)
             .generate(promptIDs: ids, maxNewTokens: maxNewTokens, sampler: sampler, onText: onText)
         return Outcome(ids: result.ids, promptTokens: ids.count, loadSeconds: loadSeconds,
                        generateSeconds: Date().timeIntervalSince(began), stopReason: result.stopReason.rawValue)

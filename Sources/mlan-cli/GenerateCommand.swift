@@ -29,7 +29,7 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         var job = GenerateJob(model: model.url, prompt: try input.input())
         job.maxNewTokens = maxNewTokens
-        job.sampler = Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
+        job.sampler = try Sampler(temperature: temperature, topK: topK, topP: topP, seed: seed)
         job.image = image.map { URL(fileURLWithPath: $0) }
         job.visionTower = visionTower
         job.seed = seed

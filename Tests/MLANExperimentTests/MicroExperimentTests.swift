@@ -23,7 +23,7 @@ import MLANTrain
                     let tokens = tokenizer.encode(segments, imagePlaceholder: model.config.imageTokenIndex, addBOS: false)
                     let pixels = try record.images.map { try images.pixels($0) }
                     let inputs = try model.inputs([tokens], images: [pixels])
-                    let answer = Generator(model: model.languageModel, tokenizer: tokenizer)
+                    let answer = try Generator(model: model.languageModel, tokenizer: tokenizer)
                         .generate(promptEmbeddings: inputs.embeddings, maxNewTokens: 6, stopStrings: ["\n"]).text
                     if answer.trimmingCharacters(in: .whitespaces).lowercased() == record.turns[1].text.lowercased() { correct += 1 }
                 }

@@ -43,7 +43,7 @@ import Testing
     @Test func everyHiddenStateMatchesTransformers() throws {
         let model = try LlavaFixture.model()
         let pixels = try LlavaFixture.tensor("pixel_values")  // [1, 3, 32, 32]
-        let output = withoutGradients { model.visionTower(pixels) }
+        let output = try withoutGradients { try model.visionTower(pixels) }
         #expect(output.hiddenStates.count == 3)
         for (i, state) in output.hiddenStates.enumerated() {
             let error = LlavaFixture.scaledError(state, try LlavaFixture.tensor("vision_hidden_states_\(i)"))
@@ -56,13 +56,13 @@ import Testing
     @Test func featureSelectionPicksLayerMinusTwoWithAndWithoutTheClassToken() throws {
         let model = try LlavaFixture.model()
         let pixels = try LlavaFixture.tensor("pixel_values")
-        let full = withoutGradients { model.visionTower.features(pixels, layers: [-2], selection: .full) }
+        let full = try withoutGradients { try model.visionTower.features(pixels, layers: [-2], selection: .full) }
         let error = LlavaFixture.scaledError(full, try LlavaFixture.tensor("vision_layer_m2"))
         #expect(full.shape == [1, 17, 32] && error < 1e-4, "layer -2: scaled error \(error)")
-        let patches = withoutGradients { model.visionTower.features(pixels, layers: [-2], selection: .patches) }
+        let patches = try withoutGradients { try model.visionTower.features(pixels, layers: [-2], selection: .patches) }
         let patchError = LlavaFixture.scaledError(patches, try LlavaFixture.tensor("image_features_selected"))
         #expect(patches.shape == [1, 16, 32] && patchError < 1e-4, "selected features: scaled error \(patchError)")
-        let twoLayers = withoutGradients { model.visionTower.features(pixels, layers: [-2, 0], selection: .patches) }
+        let twoLayers = try withoutGradients { try model.visionTower.features(pixels, layers: [-2, 0], selection: .patches) }
         #expect(twoLayers.shape == [1, 16, 64])
     }
 
@@ -73,11 +73,11 @@ import Testing
         #expect(tower.hiddenStateIndex(forFeatureLayer: 0) == 0 && tower.hiddenStateIndex(forFeatureLayer: -3) == 0)
         #expect(tower.hiddenStateIndex(forFeatureLayer: 3) == nil && tower.hiddenStateIndex(forFeatureLayer: -4) == nil)
         let pixels = Tensor.normal([2, 3, 16, 16], using: &rng)
-        let prefix = tower.hiddenStates(pixels, through: 1)
-        let all = tower.hiddenStates(pixels)
+        let prefix = try tower.hiddenStates(pixels, through: 1)
+        let all = try tower.hiddenStates(pixels)
         #expect(prefix.count == 2 && all.count == 3 && prefix[1].scalars == all[1].scalars)
         // Only layer 0 feeds layer -2, so only it (and the embeddings) receive gradients.
-        tower.features(pixels, layers: [-2], selection: .patches).sum().backward()
+        try tower.features(pixels, layers: [-2], selection: .patches).sum().backward()
         let named = tower.namedParameters()
         #expect(named.filter { $0.name.hasPrefix("encoder.layers.1.") || $0.name.hasPrefix("post_layernorm.") }
             .allSatisfy { $0.tensor.grad == nil })

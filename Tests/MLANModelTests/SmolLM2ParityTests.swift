@@ -60,7 +60,7 @@ import Testing
         for prompt in Self.reference.prompts {
             let expected = prompt.greedy.ids
             let stops: Set<Int> = [Self.reference.eos_token_id]
-            let result = generator.generate(promptIDs: prompt.ids, maxNewTokens: 32, stopTokenIDs: stops)
+            let result = try generator.generate(promptIDs: prompt.ids, maxNewTokens: 32, stopTokenIDs: stops)
             let produced = result.ids + (result.stopReason == .endOfSequence ? [Self.reference.eos_token_id] : [])
             #expect(produced == expected, "\(prompt.name): \(produced) vs \(expected)")
         }
@@ -77,16 +77,16 @@ import Testing
         let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: SharedPaths.fixture("smollm2/loglikelihood.json")))
         let scorer = LogLikelihoodScorer(model: try Self.loaded.get().model)
         for pair in fixture.pairs {
-            let score = scorer.score(context: pair.context_ids, continuations: [pair.continuation_ids])[0]
+            let score = try scorer.score(context: pair.context_ids, continuations: [pair.continuation_ids])[0]
             #expect(abs(score.logProbability - pair.lm_eval_loglik) < 1e-3, "\(pair.context_ids): \(score.logProbability) vs \(pair.lm_eval_loglik)")
             #expect(score.isGreedy == pair.lm_eval_is_greedy)
         }
         // Batched continuations of one context agree with one-at-a-time scoring.
         let context = fixture.pairs[0].context_ids
         let continuations = fixture.pairs.map(\.continuation_ids)
-        let batched = scorer.score(context: context, continuations: continuations)
+        let batched = try scorer.score(context: context, continuations: continuations)
         for (i, c) in continuations.enumerated() {
-            let single = scorer.score(context: context, continuations: [c])[0]
+            let single = try scorer.score(context: context, continuations: [c])[0]
             #expect(abs(single.logProbability - batched[i].logProbability) < 1e-4 && single.isGreedy == batched[i].isGreedy)
         }
     }

@@ -34,86 +34,71 @@ extension Tensor {
         let group = h / hkv
         let scale = scale ?? 1 / Foundation.sqrt(Float(d))
         let rows = group * t  // the query rows of one KV head's group, contiguous in [B, H, T, Dh]
-        var probabilities = Memory.zeros(b * h * t * s)
-        var out = Memory.zeros(b * h * t * d)
-        if t > 0, s > 0 {
-            query.withUnsafeBufferPointer { q in
-                key.withUnsafeBufferPointer { k in
-                    value.withUnsafeBufferPointer { v in
-                        probabilities.withUnsafeMutableBufferPointer { p in
-                            out.withUnsafeMutableBufferPointer { o in
-                                let (q, k, v, p, o) = (q.baseAddress!, k.baseAddress!, v.baseAddress!, p.baseAddress!,
-                                                       o.baseAddress!)
-                                // Per KV head: the scores of its group of query heads (one GEMM), their masked
-                                // softmax (rows in parallel, while the scores are still in cache), then P·V.
-                                for bi in 0..<b {
-                                    for kv in 0..<hkv {
-                                        let qOff = (bi * h + kv * group) * t * d, kvOff = (bi * hkv + kv) * s * d
-                                        let pOff = (bi * h + kv * group) * t * s
-                                        BLAS.sgemm(transA: false, transB: true, m: rows, n: s, k: d, alpha: scale,
-                                                   a: q + qOff, b: k + kvOff, c: p + pOff)
-                                        Parallel.forEach(count: rows, grain: SoftmaxKernel.rowGrain(s)) { range in
-                                            for r in range {
-                                                let ti = r % t
-                                                let visible = Swift.min(s, Swift.max(0, mask.causal ? s - t + ti + 1 : s))
-                                                attentionRow(p + pOff + r * s, keys: s, visible: visible,
-                                                             padding: mask.keyPadding?[bi])
-                                            }
-                                        }
-                                        BLAS.sgemm(transA: false, transB: false, m: rows, n: d, k: s,
-                                                   a: p + pOff, b: v + kvOff, c: o + qOff)
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        let result = Tensor(shape: [b, h, t, d], scalars: out)
-        return result.recorded("attention", inputs: [query, key, value]) { g in
-            var dq = Memory.zeros(query.count), dk = Memory.zeros(key.count), dv = Memory.zeros(value.count)
-            guard t > 0, s > 0 else {
-                return [Tensor(shape: query.shape, scalars: dq), Tensor(shape: key.shape, scalars: dk),
-                        Tensor(shape: value.shape, scalars: dv)]
-            }
-            var dp = Memory.zeros(rows * s)  // one KV head's group at a time, so it stays in cache
-            g.withUnsafeBufferPointer { go in
-            query.withUnsafeBufferPointer { q in
-            key.withUnsafeBufferPointer { k in
-            value.withUnsafeBufferPointer { v in
-            probabilities.withUnsafeBufferPointer { p in
-            dq.withUnsafeMutableBufferPointer { dqp in
-            dk.withUnsafeMutableBufferPointer { dkp in
-            dv.withUnsafeMutableBufferPointer { dvp in
-            dp.withUnsafeMutableBufferPointer { dpp in
-                let (go, q, k, v, p) = (go.baseAddress!, q.baseAddress!, k.baseAddress!, v.baseAddress!, p.baseAddress!)
-                let (dq, dk, dv, dp) = (dqp.baseAddress!, dkp.baseAddress!, dvp.baseAddress!, dpp.baseAddress!)
+        // Per KV head: the scores of its group of query heads (one GEMM), their masked softmax (rows in
+        // parallel, while the scores are still in cache), then P·V.
+        let forward = BaseAddresses.reading([query, key, value]) { inputs in
+            BaseAddresses.writingZeros([b * h * t * s, b * h * t * d]) { outputs in
+                guard t > 0, s > 0 else { return }
+                let (q, k, v, p, o) = (inputs[0], inputs[1], inputs[2], outputs[0], outputs[1])
                 for bi in 0..<b {
                     for kv in 0..<hkv {
                         let qOff = (bi * h + kv * group) * t * d, kvOff = (bi * hkv + kv) * s * d
                         let pOff = (bi * h + kv * group) * t * s
-                        // dV = Pᵀ dO and dP = dO Vᵀ over the group's query heads.
-                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: rows, a: p + pOff,
-                                   b: go + qOff, c: dv + kvOff)
-                        BLAS.sgemm(transA: false, transB: true, m: rows, n: s, k: d, a: go + qOff,
-                                   b: v + kvOff, c: dp)
-                        // dS = P ∘ (dP − rowsum(dP ∘ P)), scaled; rows in parallel.
+                        BLAS.sgemm(transA: false, transB: true, m: rows, n: s, k: d, alpha: scale,
+                                   a: q + qOff, b: k + kvOff, c: p + pOff)                   // S = Q Kᵀ · scale
                         Parallel.forEach(count: rows, grain: SoftmaxKernel.rowGrain(s)) { range in
                             for r in range {
-                                let pr = p + pOff + r * s, dr = dp + r * s
-                                let dot = Float(FastMath.dotProduct(dr, pr, count: s))
-                                for j in 0..<s { dr[j] = pr[j] * (dr[j] - dot) * scale }
+                                let ti = r % t
+                                let visible = Swift.min(s, Swift.max(0, mask.causal ? s - t + ti + 1 : s))
+                                attentionRow(p + pOff + r * s, keys: s, visible: visible, padding: mask.keyPadding?[bi])
                             }
                         }
-                        // dQ = dS K and dK = dSᵀ Q.
-                        BLAS.sgemm(transA: false, transB: false, m: rows, n: d, k: s, a: dp, b: k + kvOff, c: dq + qOff)
-                        BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: rows, a: dp, b: q + qOff, c: dk + kvOff)
+                        BLAS.sgemm(transA: false, transB: false, m: rows, n: d, k: s,
+                                   a: p + pOff, b: v + kvOff, c: o + qOff)                   // O = P V
                     }
                 }
-            }}}}}}}}}
-            return [Tensor(shape: query.shape, scalars: dq), Tensor(shape: key.shape, scalars: dk),
-                    Tensor(shape: value.shape, scalars: dv)]
+            }
+        }
+        let probabilities = forward[0]  // [B, H, T, S], kept for the backward pass
+        let result = Tensor(shape: [b, h, t, d], scalars: forward[1])
+        return result.recorded("attention", inputs: [query, key, value]) { g in
+            // dp is scratch for one KV head's group at a time, so it stays in cache.
+            let grads = BaseAddresses.reading([g, query, key, value]) { inputs in
+                probabilities.withUnsafeBufferPointer { probabilities in
+                    BaseAddresses.writingZeros([query.count, key.count, value.count, rows * s]) { outputs in
+                        guard t > 0, s > 0 else { return }
+                        let (go, q, k, v) = (inputs[0], inputs[1], inputs[2], inputs[3])
+                        let p = probabilities.baseAddress ?? UnsafePointer(BaseAddresses.empty)
+                        let (dq, dk, dv, dp) = (outputs[0], outputs[1], outputs[2], outputs[3])
+                        for bi in 0..<b {
+                            for kv in 0..<hkv {
+                                let qOff = (bi * h + kv * group) * t * d, kvOff = (bi * hkv + kv) * s * d
+                                let pOff = (bi * h + kv * group) * t * s
+                                // dV = Pᵀ dO and dP = dO Vᵀ over the group's query heads.
+                                BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: rows, a: p + pOff,
+                                           b: go + qOff, c: dv + kvOff)
+                                BLAS.sgemm(transA: false, transB: true, m: rows, n: s, k: d, a: go + qOff,
+                                           b: v + kvOff, c: dp)
+                                // dS = P ∘ (dP − rowsum(dP ∘ P)), scaled; rows in parallel.
+                                Parallel.forEach(count: rows, grain: SoftmaxKernel.rowGrain(s)) { range in
+                                    for r in range {
+                                        let pr = p + pOff + r * s, dr = dp + r * s
+                                        let dot = Float(FastMath.dotProduct(dr, pr, count: s))
+                                        for j in 0..<s { dr[j] = pr[j] * (dr[j] - dot) * scale }
+                                    }
+                                }
+                                // dQ = dS K and dK = dSᵀ Q.
+                                BLAS.sgemm(transA: false, transB: false, m: rows, n: d, k: s, a: dp, b: k + kvOff,
+                                           c: dq + qOff)
+                                BLAS.sgemm(transA: true, transB: false, m: s, n: d, k: rows, a: dp, b: q + qOff,
+                                           c: dk + kvOff)
+                            }
+                        }
+                    }
+                }
+            }
+            return [Tensor(shape: query.shape, scalars: grads[0]), Tensor(shape: key.shape, scalars: grads[1]),
+                    Tensor(shape: value.shape, scalars: grads[2])]
         }
     }
 

@@ -15,7 +15,8 @@ public final class Linear: Module {
     /// A layer with the given parameters (made leaves that require gradients).
     public init(weight: Tensor, bias: Tensor?) {
         precondition(weight.rank == 2, "Linear weight must be [out, in], got \(weight.shape)")
-        precondition(bias.map { $0.shape == [weight.shape[0]] } ?? true, "Linear bias \(bias!.shape) does not fit \(weight.shape)")
+        precondition(bias.map { $0.shape == [weight.shape[0]] } ?? true,
+                     "Linear bias \(bias?.shape ?? []) does not fit \(weight.shape)")
         self.weight = weight.requiringGradient()
         self.bias = bias?.requiringGradient()
     }

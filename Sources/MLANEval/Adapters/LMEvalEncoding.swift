@@ -61,12 +61,13 @@ struct LMEvalEncoding {
 
     /// The summed log-probability of all of `ids`: disjoint windows of at most `maxLength` predicted tokens,
     /// each conditioned on what precedes it, the first on `prefixTokenID`.
-    func rollingLogLikelihood(_ ids: [Int], scorer: LogLikelihoodScorer) -> Double {
+    /// - Throws: as `LogLikelihoodScorer.score(context:continuations:)`.
+    func rollingLogLikelihood(_ ids: [Int], scorer: LogLikelihoodScorer) throws -> Double {
         var total = 0.0, start = 0
         while start < ids.count {
             let end = min(ids.count, start + maxLength)
             let context = start == 0 ? [prefixTokenID] : Array(ids[max(0, end - maxLength - 1)..<start])
-            total += scorer.score(context: context, continuations: [Array(ids[start..<end])])[0].logProbability
+            total += try scorer.score(context: context, continuations: [Array(ids[start..<end])])[0].logProbability
             start = end
         }
         return total

@@ -49,7 +49,7 @@ public final class LanguageModelScorer: Scorer {
             }
             for context in order {
                 let members = byContext[context]!
-                let scores = scorer.score(context: context, continuations: members.map(\.continuation))
+                let scores = try scorer.score(context: context, continuations: members.map(\.continuation))
                 for (member, score) in zip(members, scores) {
                     results[member.index] = LoglikelihoodResult(logprob: score.logProbability, isGreedy: score.isGreedy)
                 }
@@ -63,7 +63,7 @@ public final class LanguageModelScorer: Scorer {
     public func loglikelihoodRolling(_ prompts: [Prompt]) throws -> [Double] {
         let scorer = LogLikelihoodScorer(model: model), encoding = encoding
         return try prompts.map { prompt in
-            encoding.rollingLogLikelihood(tokenizer.encode(try text(of: prompt), addSpecialTokens: false), scorer: scorer)
+            try encoding.rollingLogLikelihood(tokenizer.encode(try text(of: prompt), addSpecialTokens: false), scorer: scorer)
         }
     }
 
@@ -75,7 +75,7 @@ public final class LanguageModelScorer: Scorer {
         return try requests.map { request in
             let ids = encoding.generationPrompt(tokenizer.encode(try text(of: request.prompt), addSpecialTokens: false),
                                                 maxNewTokens: request.maxNewTokens)
-            return generator.generate(promptIDs: ids, maxNewTokens: request.maxNewTokens, stopStrings: request.until).text
+            return try generator.generate(promptIDs: ids, maxNewTokens: request.maxNewTokens, stopStrings: request.until).text
         }
     }
 

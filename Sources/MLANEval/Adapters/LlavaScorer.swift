@@ -100,12 +100,12 @@ public final class LlavaScorer: Scorer {
                 let continuations = members.map(\.continuation)
                 let scores: [ContinuationScore]
                 if pixels.isEmpty {
-                    scores = scorer.score(context: context, continuations: continuations)
+                    scores = try scorer.score(context: context, continuations: continuations)
                 } else {
                     let inputs = try spliced(context, pixels, prompt: group.context)
                     let longest = continuations.map(\.count).max() ?? 0
                     try checkLength(inputs.paddedLength + longest - 1, prompt: group.context)
-                    scores = scorer.score(contextEmbeddings: inputs.embeddings, continuations: continuations)
+                    scores = try scorer.score(contextEmbeddings: inputs.embeddings, continuations: continuations)
                 }
                 for (member, score) in zip(members, scores) {
                     results[member.index] = LoglikelihoodResult(logprob: score.logProbability, isGreedy: score.isGreedy)
@@ -125,7 +125,7 @@ public final class LlavaScorer: Scorer {
                 throw ScorerError.unsupported(scorer: identity, reason: "rolling log-likelihood of a prompt with images")
             }
             let ids = tokenizer.encode(segments, imagePlaceholder: model.config.imageTokenIndex, addBOS: false).ids
-            return encoding.rollingLogLikelihood(ids, scorer: scorer)
+            return try encoding.rollingLogLikelihood(ids, scorer: scorer)
         }
     }
 
@@ -143,7 +143,7 @@ public final class LlavaScorer: Scorer {
             if pixels.isEmpty { ids = encoding.generationPrompt(ids, maxNewTokens: request.maxNewTokens) }
             let inputs = try spliced(ids, pixels, prompt: request.prompt)
             try checkLength(inputs.paddedLength + request.maxNewTokens - 1, prompt: request.prompt)
-            return generator.generate(promptEmbeddings: inputs.embeddings, maxNewTokens: request.maxNewTokens,
+            return try generator.generate(promptEmbeddings: inputs.embeddings, maxNewTokens: request.maxNewTokens,
                                       stopStrings: request.until).text
         }
     }
@@ -181,7 +181,8 @@ public final class LlavaScorer: Scorer {
     }
 
     /// The context ids with `pixels` spliced in: embeddings `[1, T, D]`.
-    /// - Throws: ``ScorerError/imageCountMismatch`` when the model's splice disagrees.
+    /// - Throws: ``ScorerError/imageCountMismatch`` when the model's splice disagrees,
+    ///   ``ScorerError/promptTooLong`` when the spliced prompt exceeds the language model's length.
     func spliced(_ ids: [Int], _ pixels: [Tensor], prompt: Prompt) throws -> LlavaInputs {
         let example = TokenizedExample(ids: ids, isTarget: Array(repeating: false, count: ids.count))
         do {
@@ -189,6 +190,8 @@ public final class LlavaScorer: Scorer {
         } catch ModelError.imageCountMismatch(let placeholders, let images) {
             throw ScorerError.imageCountMismatch(scorer: identity, prompt: prompt.transcript, placeholders: placeholders,
                                                  images: images)
+        } catch ModelError.sequenceTooLong(let length, let limit) {
+            throw ScorerError.promptTooLong(scorer: identity, prompt: prompt.transcript, length: length, limit: limit)
         }
     }
 

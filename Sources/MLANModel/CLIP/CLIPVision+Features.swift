@@ -27,15 +27,17 @@ extension CLIPVisionModel {
     /// kept per `selection`. Runs only the encoder layers needed: for `-2`, all but the last.
     ///
     /// Returns `[B, N, D · layers.count]` (`.patches`) or `[B, N + 1, D · layers.count]` (`.full`).
-    public func features(_ pixels: Tensor, layers: [Int], selection: VisionFeatureSelection) -> Tensor {
-        let indices = layers.map { layer -> Int in
+    /// - Throws: `ModelError.featureLayerOutOfRange` for a layer the tower does not have,
+    ///   `ModelError.emptyInput` for no layers, `ModelError.inputShape` for pixel values of another size.
+    public func features(_ pixels: Tensor, layers: [Int], selection: VisionFeatureSelection) throws -> Tensor {
+        guard !layers.isEmpty else { throw ModelError.emptyInput("the list of vision feature layers") }
+        let indices = try layers.map { layer -> Int in
             guard let index = hiddenStateIndex(forFeatureLayer: layer) else {
-                preconditionFailure("vision feature layer \(layer) does not exist in a \(config.numHiddenLayers)-layer tower")
+                throw ModelError.featureLayerOutOfRange(layer: layer, towerLayers: config.numHiddenLayers)
             }
             return index
         }
-        precondition(!indices.isEmpty, "features(_:layers:selection:) needs at least one layer")
-        let states = hiddenStates(pixels, through: indices.max())  // each [B, N + 1, D]
+        let states = try hiddenStates(pixels, through: indices.max())  // each [B, N + 1, D]
         let picked = indices.map { states[$0] }
         let joined = picked.count == 1 ? picked[0] : Tensor.concatenate(picked, axis: 2)  // [B, N + 1, D · L]
         switch selection {

@@ -26,12 +26,10 @@ final class CLIPVisionEmbeddings: Module {
         v.module("position_embedding", positionEmbedding)
     }
 
-    /// `[B, C, H, W]` pixel values -> `[B, N + 1, D]` (class token first), positions added.
+    /// `[B, C, H, W]` pixel values -> `[B, N + 1, D]` (class token first), positions added. The caller has
+    /// checked the pixel shape (`CLIPVisionModel.checkPixels`).
     func callAsFunction(_ pixels: Tensor) -> Tensor {
         let c = config
-        precondition(pixels.rank == 4 && pixels.shape[1] == c.numChannels && pixels.shape[2] == c.imageSize
-                     && pixels.shape[3] == c.width,
-                     "CLIP vision expects [B, \(c.numChannels), \(c.imageSize), \(c.width)] pixels, got \(pixels.shape)")
         let b = pixels.shape[0]
         let patches = patchEmbedding(pixels)                                          // [B, N, D]
         let cls = classEmbedding.reshaped([1, 1, c.hiddenSize])                       // [1, 1, D]
@@ -71,15 +69,32 @@ final class CLIPAttention: Module {
     }
 }
 
+/// CLIP's feed-forward block (`CLIPMLP`): `fc2(act(fc1(x)))`, with biases.
+final class CLIPMLP: Module {
+    let fc1: Linear, fc2: Linear
+    let activation: ActivationKind
+
+    init(_ dimension: Int, hidden: Int, activation: ActivationKind, rng: inout some RandomNumberGenerator) {
+        fc1 = Linear(dimension, hidden, rng: &rng)
+        fc2 = Linear(hidden, dimension, rng: &rng)
+        self.activation = activation
+    }
+
+    func visit(_ v: inout ParameterVisitor) { v.module("fc1", fc1); v.module("fc2", fc2) }
+
+    /// `[..., D] -> [..., D]`.
+    func callAsFunction(_ x: Tensor) -> Tensor { fc2(activation.apply(fc1(x))) }  // [..., I] -> [..., D]
+}
+
 /// One pre-norm transformer block of the CLIP encoder (`CLIPEncoderLayer`).
 final class CLIPEncoderLayer: Module {
-    let layerNorm1: LayerNorm, attention: CLIPAttention, layerNorm2: LayerNorm, mlp: FeedForward
+    let layerNorm1: LayerNorm, attention: CLIPAttention, layerNorm2: LayerNorm, mlp: CLIPMLP
 
     init(_ c: CLIPVisionConfig, rng: inout some RandomNumberGenerator) {
         layerNorm1 = LayerNorm(c.hiddenSize, eps: c.layerNormEps)
         attention = CLIPAttention(c, rng: &rng)
         layerNorm2 = LayerNorm(c.hiddenSize, eps: c.layerNormEps)
-        mlp = FeedForward(c.hiddenSize, hidden: c.intermediateSize, activation: c.hiddenAct, rng: &rng)
+        mlp = CLIPMLP(c.hiddenSize, hidden: c.intermediateSize, activation: c.hiddenAct, rng: &rng)
     }
 
     func visit(_ v: inout ParameterVisitor) {
@@ -137,21 +152,37 @@ public final class CLIPVisionModel: Module {
 
     /// Hidden states 0 through `last` of `[B, C, H, W]` pixel values, each `[B, N + 1, D]`; only the
     /// first `last` encoder layers run. `[0]` is `pre_layrnorm(embeddings)`, `[i]` the output of layer `i`.
-    public func hiddenStates(_ pixels: Tensor, through last: Int? = nil) -> [Tensor] {
+    /// - Throws: `ModelError.featureLayerOutOfRange` when `last` is not in `0...numHiddenLayers`,
+    ///   `ModelError.inputShape` for pixel values of another shape than `[B, C, imageSize, width]`.
+    public func hiddenStates(_ pixels: Tensor, through last: Int? = nil) throws -> [Tensor] {
         let last = last ?? config.numHiddenLayers
-        precondition(last >= 0 && last <= config.numHiddenLayers,
-                     "hidden state \(last) does not exist in a \(config.numHiddenLayers)-layer tower")
+        guard (0...config.numHiddenLayers).contains(last) else {
+            throw ModelError.featureLayerOutOfRange(layer: last, towerLayers: config.numHiddenLayers)
+        }
+        try checkPixels(pixels)
         var states = [preLayerNorm(embeddings(pixels))]  // [B, N + 1, D]
         for layer in layers.prefix(last) { states.append(layer(states[states.count - 1])) }  // [B, N + 1, D]
         return states
     }
 
     /// The full pass of `[B, C, H, W]` pixel values: every hidden state, the last one and the pooled class token.
-    public func callAsFunction(_ pixels: Tensor) -> CLIPVisionOutput {
-        let states = hiddenStates(pixels)
+    /// - Throws: `ModelError.inputShape` for pixel values of another shape than `[B, C, imageSize, width]`.
+    public func callAsFunction(_ pixels: Tensor) throws -> CLIPVisionOutput {
+        let states = try hiddenStates(pixels)
         let last = states[states.count - 1]                                   // [B, N + 1, D]
         let cls = last.slice(axis: 1, 0..<1).reshaped([last.shape[0], config.hiddenSize])  // [B, D]
         return CLIPVisionOutput(lastHiddenState: last, pooledOutput: postLayerNorm(cls), hiddenStates: states)
+    }
+
+    /// Throws unless `pixels` is `[B, C, imageSize, width]` with B ≥ 1, as this tower takes.
+    /// - Throws: `ModelError.inputShape` naming both shapes.
+    public func checkPixels(_ pixels: Tensor) throws {
+        let c = config
+        guard pixels.rank == 4, pixels.shape[0] > 0, pixels.shape[1] == c.numChannels, pixels.shape[2] == c.imageSize,
+              pixels.shape[3] == c.width else {
+            throw ModelError.inputShape(what: "CLIP pixel values", shape: pixels.shape,
+                                        expected: [pixels.shape.first ?? 1, c.numChannels, c.imageSize, c.width])
+        }
     }
 
     /// Reads a Hugging Face CLIP (or CLIP vision) model directory: `config.json` and `model.safetensors`

@@ -84,20 +84,35 @@ public struct CLIPVisionConfig: Equatable, Sendable {
         case numHiddenLayers = "num_hidden_layers", numAttentionHeads = "num_attention_heads"
         case imageSize = "image_size", imageWidth = "image_width", patchSize = "patch_size", numChannels = "num_channels"
         case layerNormEps = "layer_norm_eps", hiddenAct = "hidden_act", modelType = "model_type"
-        case visionConfig = "vision_config"
+        case visionConfig = "vision_config", attentionDropout = "attention_dropout"
     }
+
+    /// The `model_type` values of a CLIP vision tower (`clip_vision_model`) or a full CLIP config (`clip`).
+    static let clipModelTypes: Set<String> = ["clip_vision_model", "clip"]
 }
 
 extension CLIPVisionConfig: Codable {
     /// Decodes a `CLIPVisionConfig` object, or the `vision_config` of a full `CLIPConfig`.
-    /// - Throws: `DecodingError` for a wrongly typed field or an inconsistent shape.
+    /// - Throws: `DecodingError` for a wrongly typed field or an inconsistent shape; `ModelError.unsupportedConfig`
+    ///   for a field MLAN does not implement (another `model_type` such as SigLIP's, an unknown `hidden_act`,
+    ///   attention dropout).
     public init(from decoder: any Decoder) throws {
         let outer = try decoder.container(keyedBy: Key.self)
+        if let type = try outer.decodeIfPresent(String.self, forKey: .modelType), !Self.clipModelTypes.contains(type) {
+            throw ModelError.unsupportedConfig(path: "", field: "model_type", value: "\"\(type)\"")
+        }
         if outer.contains(.visionConfig) {
-            self = try outer.decode(CLIPVisionConfig.self, forKey: .visionConfig)
+            do {
+                self = try outer.decode(CLIPVisionConfig.self, forKey: .visionConfig)
+            } catch let error as ModelError {
+                throw error.located(at: "", fieldPrefix: "vision_config.")
+            }
             return
         }
         let c = outer
+        if let dropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout), dropout != 0 {
+            throw ModelError.unsupportedConfig(path: "", field: "attention_dropout", value: "\(dropout)")
+        }
         self.init()
         hiddenSize = try c.decodeIfPresent(Int.self, forKey: .hiddenSize) ?? hiddenSize
         intermediateSize = try c.decodeIfPresent(Int.self, forKey: .intermediateSize) ?? intermediateSize
@@ -108,7 +123,12 @@ extension CLIPVisionConfig: Codable {
         patchSize = try c.decodeIfPresent(Int.self, forKey: .patchSize) ?? patchSize
         numChannels = try c.decodeIfPresent(Int.self, forKey: .numChannels) ?? numChannels
         layerNormEps = try c.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? layerNormEps
-        hiddenAct = try c.decodeIfPresent(ActivationKind.self, forKey: .hiddenAct) ?? hiddenAct
+        if let name = try c.decodeIfPresent(String.self, forKey: .hiddenAct) {
+            guard let activation = ActivationKind(rawValue: name) else {
+                throw ModelError.unsupportedConfig(path: "", field: "hidden_act", value: "\"\(name)\"")
+            }
+            hiddenAct = activation
+        }
         if let problem = inconsistency {
             throw DecodingError.dataCorrupted(.init(codingPath: c.codingPath, debugDescription: problem))
         }
@@ -131,10 +151,13 @@ extension CLIPVisionConfig: Codable {
     }
 
     /// Reads a CLIP `config.json` (a vision config, or a full CLIP config whose `vision_config` is used).
-    /// - Throws: `ModelError.invalidConfig` naming the file and the problem.
+    /// - Throws: `ModelError.unsupportedConfig` naming the file and a field MLAN does not implement,
+    ///   `ModelError.invalidConfig` naming the file and any other problem.
     public static func load(from url: URL) throws -> CLIPVisionConfig {
         do {
             return try JSONDecoder().decode(CLIPVisionConfig.self, from: Data(contentsOf: url))
+        } catch let error as ModelError {
+            throw error.located(at: url.path)
         } catch {
             throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
         }

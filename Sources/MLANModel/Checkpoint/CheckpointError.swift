@@ -32,11 +32,15 @@ public enum CheckpointError: Error, CustomStringConvertible {
     case incompatible(path: String, report: LoadReport)
     /// A file of the checkpoint could not be read.
     case unreadable(path: String, reason: String)
+    /// A rotary Q/K weight whose rows do not split into the config's heads of an even size.
+    case headLayout(path: String, tensor: String, shape: [Int], heads: Int)
 
     public var description: String {
         switch self {
         case .incompatible(let path, let report): "\(path): checkpoint does not fit the model: \(report)"
         case .unreadable(let path, let reason): "\(path): \(reason)"
+        case .headLayout(let path, let tensor, let shape, let heads):
+            "\(path): tensor \(tensor) \(shape) does not split into \(heads) rotary heads of an even size"
         }
     }
 }

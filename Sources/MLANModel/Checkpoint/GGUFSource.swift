@@ -28,8 +28,12 @@ public struct GGUFSource: TensorSource {
     public func tensor(named name: String) throws -> Tensor {
         let original = try ggufName(name)
         let tensor = try file.tensor(named: original)
-        if original.hasSuffix("attn_q.weight") { return KeyMap.unpermuteRotary(tensor, heads: config.numAttentionHeads) }
-        if original.hasSuffix("attn_k.weight") { return KeyMap.unpermuteRotary(tensor, heads: config.numKeyValueHeads) }
+        if original.hasSuffix("attn_q.weight") {
+            return try KeyMap.unpermuteRotary(tensor, heads: config.numAttentionHeads, name: original, path: path)
+        }
+        if original.hasSuffix("attn_k.weight") {
+            return try KeyMap.unpermuteRotary(tensor, heads: config.numKeyValueHeads, name: original, path: path)
+        }
         return tensor
     }
 

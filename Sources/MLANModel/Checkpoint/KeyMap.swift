@@ -33,10 +33,16 @@ public enum KeyMap {
     }
 
     /// Undoes llama.cpp's Q/K row permutation: within each head the stored rows interleave the two rotary
-    /// halves (`[h, Dh/2, 2]`); Hugging Face keeps them as two blocks (`[h, 2, Dh/2]`).
-    public static func unpermuteRotary(_ weight: Tensor, heads: Int) -> Tensor {
+    /// halves (`[h, Dh/2, 2]`); Hugging Face keeps them as two blocks (`[h, 2, Dh/2]`). `[rows, columns]` in
+    /// and out; `name` and `path` only label the error.
+    /// - Throws: `CheckpointError.headLayout` when the weight is not a matrix whose rows split into `heads`
+    ///   heads of an even size.
+    public static func unpermuteRotary(_ weight: Tensor, heads: Int, name: String = "weight",
+                                       path: String = "<memory>") throws -> Tensor {
+        guard weight.rank == 2, heads > 0, weight.shape[0] % (2 * heads) == 0 else {
+            throw CheckpointError.headLayout(path: path, tensor: name, shape: weight.shape, heads: heads)
+        }
         let (rows, columns) = (weight.shape[0], weight.shape[1])
-        precondition(rows % (2 * heads) == 0, "Cannot un-permute \(weight.shape) for \(heads) heads")
         return withoutGradients {
             weight.reshaped([heads, rows / heads / 2, 2, columns]).transposed(1, 2).reshaped([rows, columns])
         }

@@ -30,19 +30,34 @@ public struct Generator {
     /// Stops at any id in `stopTokenIDs` (the tokenizer's EOS by default), when the decoded continuation
     /// contains one of `stopStrings`, or after `maxNewTokens`. `onText` receives the text as it becomes
     /// final (held back while it could still be the start of a stop string or an incomplete character).
+    /// - Throws: `ModelError.emptyInput` for no prompt tokens, `ModelError.tokenOutOfRange` for an id outside
+    ///   the vocabulary, and as `generate(promptEmbeddings:…)`.
     public func generate(promptIDs: [Int], maxNewTokens: Int, sampler: Sampler = .greedy,
                          stopStrings: [String] = [], stopTokenIDs: Set<Int>? = nil,
-                         onText: ((String) -> Void)? = nil) -> GenerationResult {
-        precondition(!promptIDs.isEmpty, "generate needs at least one prompt token")
-        return generate(promptEmbeddings: withoutGradients { model.embedRow(promptIDs) }, maxNewTokens: maxNewTokens,
+                         onText: ((String) -> Void)? = nil) throws -> GenerationResult {
+        guard !promptIDs.isEmpty else { throw ModelError.emptyInput("the prompt to generate from") }
+        try model.checkTokens(promptIDs)
+        return try generate(promptEmbeddings: withoutGradients { model.embedRow(promptIDs) }, maxNewTokens: maxNewTokens,
                         sampler: sampler, stopStrings: stopStrings, stopTokenIDs: stopTokenIDs, onText: onText)
     }
 
     /// Continues a prompt given as embeddings `[1, T, D]` (e.g. text with spliced image features).
+    /// - Throws: `ModelError.inputShape` for embeddings that are not `[1, T, D]` with T ≥ 1,
+    ///   `ModelError.invalidSetting` for a negative `maxNewTokens`, and `ModelError.sequenceTooLong` when the
+    ///   prompt and `maxNewTokens` do not fit the model's context.
     public func generate(promptEmbeddings: Tensor, maxNewTokens: Int, sampler: Sampler = .greedy,
                          stopStrings: [String] = [], stopTokenIDs: Set<Int>? = nil,
-                         onText: ((String) -> Void)? = nil) -> GenerationResult {
-        withoutGradients {
+                         onText: ((String) -> Void)? = nil) throws -> GenerationResult {
+        guard promptEmbeddings.rank == 3, promptEmbeddings.shape[0] == 1, promptEmbeddings.shape[1] > 0 else {
+            throw ModelError.inputShape(what: "prompt embeddings", shape: promptEmbeddings.shape,
+                                        expected: [1, 1, promptEmbeddings.shape.last ?? 0])
+        }
+        guard maxNewTokens >= 0 else {
+            throw ModelError.invalidSetting(name: "maxNewTokens", value: "\(maxNewTokens)", reason: "must be >= 0")
+        }
+        // The last new token is never fed back, so T + maxNewTokens - 1 positions run.
+        try model.checkLength(promptEmbeddings.shape[1] + Swift.max(maxNewTokens, 1) - 1)
+        return withoutGradients {
             var sampler = sampler
             let stops = stopTokenIDs ?? Set([tokenizer.eosTokenID].compactMap { $0 })
             let cache = model.makeCache()

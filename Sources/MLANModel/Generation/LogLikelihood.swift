@@ -19,25 +19,41 @@ public struct LogLikelihoodScorer {
     public init(model: any CausalLanguageModel) { self.model = model }
 
     /// Scores each continuation (token ids, non-empty) after `context` (token ids, non-empty).
-    public func score(context: [Int], continuations: [[Int]]) -> [ContinuationScore] {
-        precondition(!context.isEmpty, "score needs a non-empty context (lm-eval puts EOS/BOS there when empty)")
-        return score(contextEmbeddings: withoutGradients { model.embedRow(context) }, continuations: continuations)
+    /// - Throws: `ModelError.emptyInput` for an empty context or continuation, `ModelError.tokenOutOfRange`
+    ///   for an id outside the vocabulary, `ModelError.sequenceTooLong` when context and continuation do not
+    ///   fit the model's context.
+    public func score(context: [Int], continuations: [[Int]]) throws -> [ContinuationScore] {
+        guard !context.isEmpty else {
+            throw ModelError.emptyInput("the context to score after (lm-eval puts EOS or BOS there when empty)")
+        }
+        try model.checkTokens(context)
+        return try score(contextEmbeddings: withoutGradients { model.embedRow(context) }, continuations: continuations)
     }
 
     /// Scores each continuation (token ids, non-empty) after a context given as embeddings `[1, C, D]`, C ≥ 1
     /// (e.g. text with spliced image features).
-    public func score(contextEmbeddings: Tensor, continuations: [[Int]]) -> [ContinuationScore] {
-        precondition(contextEmbeddings.rank == 3 && contextEmbeddings.shape[0] == 1 && contextEmbeddings.shape[1] > 0,
-                     "score needs context embeddings [1, C, D] with C ≥ 1, got \(contextEmbeddings.shape)")
-        precondition(continuations.allSatisfy { !$0.isEmpty }, "score needs non-empty continuations")
+    /// - Throws: `ModelError.inputShape` for embeddings that are not `[1, C, D]` with C ≥ 1 (the message shows
+    ///   C = 1), and as
+    ///   `score(context:continuations:)`.
+    public func score(contextEmbeddings: Tensor, continuations: [[Int]]) throws -> [ContinuationScore] {
+        guard contextEmbeddings.rank == 3, contextEmbeddings.shape[0] == 1, contextEmbeddings.shape[1] > 0 else {
+            let width = contextEmbeddings.shape.last ?? 0
+            throw ModelError.inputShape(what: "context embeddings", shape: contextEmbeddings.shape, expected: [1, 1, width])
+        }
+        if let empty = continuations.firstIndex(where: \.isEmpty) {
+            throw ModelError.emptyInput("continuation \(empty) (of \(continuations.count)) to score")
+        }
+        for ids in continuations { try model.checkTokens(ids) }
+        guard let longestContinuation = continuations.map(\.count).max() else { return [] }
+        try model.checkLength(contextEmbeddings.shape[1] + longestContinuation - 1)
         return withoutGradients {
             let cache = model.makeCache()
             let contextLogits = model.logits(embeddings: contextEmbeddings, padding: nil, cache: cache)  // [1, C, V]
             let v = contextLogits.shape[2], c = contextLogits.shape[1]
             let lastContext = Array(contextLogits.scalars[((c - 1) * v)..<(c * v)])
             // Every continuation but its last token runs as one batch on copies of the context's cache.
-            let longest = continuations.map(\.count).max()! - 1
-            var restLogits: Tensor?
+            let longest = longestContinuation - 1
+            var restLogits = Tensor.zeros([0])
             if longest > 0 {
                 let rows = continuations.map { ids in Array(ids.dropLast()) + Array(repeating: ids[0], count: longest - (ids.count - 1)) }
                 let batchCache = cache.tiled(rows.count)
@@ -56,7 +72,7 @@ public struct LogLikelihoodScorer {
                         row = lastContext[...]
                     } else {
                         let start = (r * longest + position - 1) * v
-                        row = restLogits!.scalars[start..<(start + v)]
+                        row = restLogits.scalars[start..<(start + v)]
                     }
                     let (logProbability, isArgmax) = Self.logProbability(of: token, in: row)
                     total += logProbability
@@ -75,15 +91,5 @@ public struct LogLikelihoodScorer {
         var total = 0.0
         for x in row { total += Foundation.exp(Double(x - peak)) }
         return (Double(row[base + token] - peak) - Foundation.log(total), best == token)
-    }
-}
-
-extension KVCache {
-    /// A cache holding this one's single row `n` times (for a batch of continuations of one context).
-    func tiled(_ n: Int) -> KVCache {
-        let c = KVCache(layers: keys.count)
-        c.keys = keys.map { $0.map { Tensor.concatenate(Array(repeating: $0, count: n), axis: 0) } }
-        c.values = values.map { $0.map { Tensor.concatenate(Array(repeating: $0, count: n), axis: 0) } }
-        return c
     }
 }

@@ -13,10 +13,25 @@ public struct Sampler: Sendable {
     public var rng: SplitMix64
 
     /// Greedy decoding.
-    public static let greedy = Sampler(temperature: 0)
+    public static let greedy = Sampler(checkedTemperature: 0, topK: nil, topP: nil, seed: 0)
 
-    public init(temperature: Float, topK: Int? = nil, topP: Float? = nil, seed: UInt64 = 0) {
-        precondition(temperature >= 0, "temperature must be >= 0")
+    /// A sampler with the given settings (from flags or a task file).
+    /// - Throws: `ModelError.invalidSetting` for a negative or non-finite temperature, a negative top-k, or a
+    ///   top-p outside [0, 1] (as transformers' `TopPLogitsWarper`).
+    public init(temperature: Float, topK: Int? = nil, topP: Float? = nil, seed: UInt64 = 0) throws {
+        guard temperature >= 0, temperature.isFinite else {
+            throw ModelError.invalidSetting(name: "temperature", value: "\(temperature)", reason: "must be >= 0 (0: greedy)")
+        }
+        if let topK, topK < 0 {
+            throw ModelError.invalidSetting(name: "top-k", value: "\(topK)", reason: "must be >= 0 (0: all tokens)")
+        }
+        if let topP, !(topP >= 0 && topP <= 1) {
+            throw ModelError.invalidSetting(name: "top-p", value: "\(topP)", reason: "must be in [0, 1]")
+        }
+        self.init(checkedTemperature: temperature, topK: topK, topP: topP, seed: seed)
+    }
+
+    private init(checkedTemperature temperature: Float, topK: Int?, topP: Float?, seed: UInt64) {
         self.temperature = temperature
         self.topK = topK
         self.topP = topP

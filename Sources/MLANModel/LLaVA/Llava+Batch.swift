@@ -46,12 +46,17 @@ extension LlavaForConditionalGeneration {
     /// Splices and right-pads a batch. `images[b]` holds example `b`'s pixel values, each `[C, H, W]` at the
     /// tower's size, one per image in the prompt (none for a text-only example, which costs no vision work).
     /// All images of the batch go through the tower and projector together.
-    /// - Throws: `ModelError.imageCountMismatch` when an example's image tokens and images disagree (see
-    ///   `LlavaSplice`), `ModelError.tokenOutOfRange` for an id outside the vocabulary, and
+    /// - Throws: `ModelError.emptyInput` for no examples, `ModelError.invalidSetting` when the image lists
+    ///   and examples differ in number, `ModelError.imageCountMismatch` when an example's image tokens and
+    ///   images disagree (see `LlavaSplice`), `ModelError.tokenOutOfRange` for an id outside the vocabulary,
+    ///   `ModelError.sequenceTooLong` for an example longer than the decoder's context, and
     ///   `ModelError.invalidConfig` for pixel values of another size than the tower's.
     public func inputs(_ examples: [TokenizedExample], images: [[Tensor]]) throws -> LlavaInputs {
-        precondition(!examples.isEmpty && examples.count == images.count,
-                     "inputs: \(examples.count) examples with \(images.count) image lists")
+        guard !examples.isEmpty else { throw ModelError.emptyInput("the batch of examples") }
+        guard examples.count == images.count else {
+            throw ModelError.invalidSetting(name: "images", value: "\(images.count) image lists",
+                                            reason: "the batch has \(examples.count) examples; pass one list per example")
+        }
         let (p, d) = (config.imageSeqLength, config.textConfig.hiddenSize)
         let plans = try zip(examples, images).map { example, pixels in
             try LlavaSplice.plan(example, images: pixels.count, rowsPerImage: p, imageToken: config.imageTokenIndex,
@@ -65,6 +70,9 @@ extension LlavaForConditionalGeneration {
                 "image \(wrong) is \(allImages[wrong].shape) but the vision tower takes \(expected)")
         }
         let t = plans.map(\.count).max() ?? 0
+        if t > config.textConfig.maxPositionEmbeddings {
+            throw ModelError.sequenceTooLong(length: t, limit: config.textConfig.maxPositionEmbeddings)
+        }
         // Rows of one table, in order: text embeddings, image feature rows, one zero row for padding.
         var textIDs: [Int] = []
         for plan in plans {
@@ -88,7 +96,7 @@ extension LlavaForConditionalGeneration {
         if !textIDs.isEmpty { table.append(languageModel.embed(textIDs)) }              // [nText, D]
         if !allImages.isEmpty {
             let pixels = Tensor.stack(allImages)                                         // [N, C, H, W]
-            table.append(imageFeatures(pixels).reshaped([allImages.count * p, d]))       // [N · P, D]
+            table.append(try imageFeatures(pixels).reshaped([allImages.count * p, d]))       // [N · P, D]
         }
         if order.contains(padRow) { table.append(Tensor.zeros([1, d])) }                 // [1, D]
         let embeddings = Tensor.concatenate(table, axis: 0)                              // [rows, D]

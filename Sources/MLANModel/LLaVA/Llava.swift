@@ -69,12 +69,14 @@ public final class LlavaForConditionalGeneration: Module {
     }
 
     /// The selected tower features of `[N, C, H, W]` pixel values: `[N, P, Dv · layers]`.
-    public func visionFeatures(_ pixels: Tensor) -> Tensor {
-        visionTower.features(pixels, layers: config.visionFeatureLayers, selection: config.visionFeatureSelectStrategy)
+    /// - Throws: `ModelError.inputShape` for pixel values of another size than the tower's.
+    public func visionFeatures(_ pixels: Tensor) throws -> Tensor {
+        try visionTower.features(pixels, layers: config.visionFeatureLayers, selection: config.visionFeatureSelectStrategy)
     }
 
     /// Projected image features of `[N, C, H, W]` pixel values: `[N, P, D]`, P = `config.imageSeqLength`.
-    public func imageFeatures(_ pixels: Tensor) -> Tensor {
-        projector(visionFeatures(pixels))  // [N, P, D]
+    /// - Throws: as `visionFeatures(_:)`.
+    public func imageFeatures(_ pixels: Tensor) throws -> Tensor {
+        projector(try visionFeatures(pixels))  // [N, P, D]
     }
 }

@@ -70,18 +70,32 @@ public struct LlavaConfig: Equatable, Sendable {
         case tieWordEmbeddings = "tie_word_embeddings", modelType = "model_type", architectures
         case imageSeqLength = "image_seq_length", mmProjectorType = "mm_projector_type"
         case mmVisionSelectLayer = "mm_vision_select_layer", mmVisionSelectFeature = "mm_vision_select_feature"
-        case mmHiddenSize = "mm_hidden_size"
+        case mmHiddenSize = "mm_hidden_size", mmUseImStartEnd = "mm_use_im_start_end"
+        case mmPatchMergeType = "mm_patch_merge_type", imageAspectRatio = "image_aspect_ratio"
+        case imageGridPinpoints = "image_grid_pinpoints"
     }
+
+    /// The `model_type` of a Hugging Face LLaVA config, and of an original LLaVA repository's config.
+    static let huggingFaceModelType = "llava", originalModelTypes: Set<String> = ["llava", "llava_llama"]
 }
 
 extension LlavaConfig: Codable {
     /// Decodes a Hugging Face `LlavaConfig` or an original LLaVA config.
-    /// - Throws: `DecodingError` for a missing or wrongly typed field or an inconsistent shape.
+    /// - Throws: `DecodingError` for a missing or wrongly typed field or an inconsistent shape;
+    ///   `ModelError.unsupportedConfig` naming a field MLAN does not implement (in `text_config.` or
+    ///   `vision_config.` for the parts).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
+        let type = try c.decodeIfPresent(String.self, forKey: .modelType)
         if c.contains(.textConfig) {
+            if let type, type != Self.huggingFaceModelType {
+                throw ModelError.unsupportedConfig(path: "", field: "model_type", value: "\"\(type)\"")
+            }
             try self.init(huggingFace: c)
         } else {
+            if let type, !Self.originalModelTypes.contains(type) {
+                throw ModelError.unsupportedConfig(path: "", field: "model_type", value: "\"\(type)\"")
+            }
             try self.init(original: c, decoder: decoder)
         }
         if let problem = inconsistency {
@@ -91,23 +105,41 @@ extension LlavaConfig: Codable {
 
     /// Hugging Face's `LlavaConfig`.
     private init(huggingFace c: KeyedDecodingContainer<Key>) throws {
-        let text = try Self.textConfig(try c.decode(JSONValue.self, forKey: .textConfig))
-        let vision = try c.decodeIfPresent(CLIPVisionConfig.self, forKey: .visionConfig) ?? CLIPVisionConfig()
+        let text: LlamaConfig, vision: CLIPVisionConfig
+        do {
+            text = try Self.textConfig(try c.decode(JSONValue.self, forKey: .textConfig))
+        } catch let error as ModelError {
+            throw error.located(at: "", fieldPrefix: "text_config.")
+        }
+        do {
+            vision = try c.decodeIfPresent(CLIPVisionConfig.self, forKey: .visionConfig) ?? CLIPVisionConfig()
+        } catch let error as ModelError {
+            throw error.located(at: "", fieldPrefix: "vision_config.")
+        }
         let token = try c.decodeIfPresent(Int.self, forKey: .imageTokenIndex)
             ?? c.decodeIfPresent(Int.self, forKey: .imageTokenID) ?? 32_000
         self.init(textConfig: text, visionConfig: vision, imageTokenIndex: token)
         if let name = try c.decodeIfPresent(String.self, forKey: .mmProjectorType) {
             projectorType = try Self.projectorType(name, c)
         }
-        projectorHiddenAct = try c.decodeIfPresent(ActivationKind.self, forKey: .projectorHiddenAct) ?? .gelu
+        if let name = try c.decodeIfPresent(String.self, forKey: .projectorHiddenAct) {
+            guard let activation = ActivationKind(rawValue: name) else {
+                throw ModelError.unsupportedConfig(path: "", field: "projector_hidden_act", value: "\"\(name)\"")
+            }
+            projectorHiddenAct = activation
+        }
         multimodalProjectorBias = try c.decodeIfPresent(Bool.self, forKey: .multimodalProjectorBias) ?? true
         if let layers = try? c.decodeIfPresent([Int].self, forKey: .visionFeatureLayer) {
             visionFeatureLayers = layers
         } else {
             visionFeatureLayers = [try c.decodeIfPresent(Int.self, forKey: .visionFeatureLayer) ?? -2]
         }
-        visionFeatureSelectStrategy = try c.decodeIfPresent(VisionFeatureSelection.self,
-                                                            forKey: .visionFeatureSelectStrategy) ?? .patches
+        if let name = try c.decodeIfPresent(String.self, forKey: .visionFeatureSelectStrategy) {
+            guard let selection = VisionFeatureSelection(rawValue: name) else {
+                throw ModelError.unsupportedConfig(path: "", field: "vision_feature_select_strategy", value: "\"\(name)\"")
+            }
+            visionFeatureSelectStrategy = selection
+        }
         if let tied = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) {
             textConfig.tieWordEmbeddings = tied
         }
@@ -120,6 +152,7 @@ extension LlavaConfig: Codable {
             throw DecodingError.keyNotFound(Key.textConfig, .init(codingPath: c.codingPath,
                 debugDescription: "neither a Hugging Face LlavaConfig (text_config) nor an original LLaVA config (mm_*)"))
         }
+        try Self.rejectUnimplementedOriginal(c)
         let vision = decoder.userInfo[.llavaVisionConfig] as? CLIPVisionConfig ?? .vitL14_336
         self.init(textConfig: try LlamaConfig(from: decoder), visionConfig: vision,
                   imageTokenIndex: try c.decodeIfPresent(Int.self, forKey: .imageTokenIndex))
@@ -135,6 +168,24 @@ extension LlavaConfig: Codable {
         if let width = try c.decodeIfPresent(Int.self, forKey: .mmHiddenSize), width != vision.hiddenSize {
             throw DecodingError.dataCorruptedError(forKey: .mmHiddenSize, in: c, debugDescription:
                 "mm_hidden_size \(width) differs from the vision tower's width \(vision.hiddenSize); pass its config")
+        }
+    }
+
+    /// Throws for original-LLaVA fields that change the prompt or the image features in a way MLAN does not
+    /// implement: `mm_use_im_start_end`, a patch merge other than `flat`, `anyres` images, grid pinpoints.
+    private static func rejectUnimplementedOriginal(_ c: KeyedDecodingContainer<Key>) throws {
+        func reject(_ field: String, _ value: String) -> ModelError {
+            .unsupportedConfig(path: "", field: field, value: value)
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .mmUseImStartEnd) == true { throw reject("mm_use_im_start_end", "true") }
+        if let merge = try c.decodeIfPresent(String.self, forKey: .mmPatchMergeType), merge != "flat" {
+            throw reject("mm_patch_merge_type", "\"\(merge)\"")
+        }
+        if let ratio = try c.decodeIfPresent(String.self, forKey: .imageAspectRatio), ratio.hasPrefix("anyres") {
+            throw reject("image_aspect_ratio", "\"\(ratio)\"")
+        }
+        if let grid = try c.decodeIfPresent(JSONValue.self, forKey: .imageGridPinpoints) {  // nil when null
+            throw reject("image_grid_pinpoints", (try? grid.jsonString()) ?? "\(grid)")
         }
     }
 
@@ -189,12 +240,15 @@ extension LlavaConfig: Codable {
 
     /// Reads a LLaVA `config.json`. An original-LLaVA config names its tower only by repository: its tower is
     /// `visionConfig` when given, else CLIP ViT-L/14-336 (a Hugging Face config always has its own).
-    /// - Throws: `ModelError.invalidConfig` naming the file and the problem.
+    /// - Throws: `ModelError.unsupportedConfig` naming the file and a field MLAN does not implement,
+    ///   `ModelError.invalidConfig` naming the file and any other problem.
     public static func load(from url: URL, visionConfig: CLIPVisionConfig? = nil) throws -> LlavaConfig {
         let decoder = JSONDecoder()
         if let visionConfig { decoder.userInfo[.llavaVisionConfig] = visionConfig }
         do {
             return try decoder.decode(LlavaConfig.self, from: Data(contentsOf: url))
+        } catch let error as ModelError {
+            throw error.located(at: url.path)
         } catch {
             throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
         }

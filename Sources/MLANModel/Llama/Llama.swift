@@ -20,27 +20,49 @@ final class LlamaAttention: Module {
         v.module("q_proj", qProj); v.module("k_proj", kProj); v.module("v_proj", vProj); v.module("o_proj", oProj)
     }
 
-    /// `[B, T, D] -> [B, T, D]`.
-    func callAsFunction(_ x: Tensor, positions: [Int], mask: AttentionMask, cache: KVCache?, layer: Int) -> Tensor {
+    /// `[B, T, D] -> [B, T, D]`; with a cache slot the keys and values of the T new positions join it.
+    func callAsFunction(_ x: Tensor, positions: [Int], mask: AttentionMask, cache: LayerKVCache?) -> Tensor {
         let (b, t) = (x.shape[0], x.shape[1])
         let q = qProj(x).reshaped([b, t, heads, headSize]).transposed(1, 2)      // [B, H, T, Dh]
             .rotaryEmbedding(positions: positions, base: ropeTheta)
         var k = kProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
             .rotaryEmbedding(positions: positions, base: ropeTheta)
         var v = vProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
-        if let cache { (k, v) = cache.append(layer: layer, keys: k, values: v) }  // [B, Hkv, S, Dh]
+        if let cache { (k, v) = cache.append(keys: k, values: v) }               // [B, Hkv, S, Dh]
         let attended = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)  // [B, H, T, Dh]
         return oProj(attended.transposed(1, 2).reshaped([b, t, heads * headSize]))            // [B, T, D]
     }
 }
 
+/// Llama's gated feed-forward block (`LlamaMLP`): `down(act(gate(x)) * up(x))`, no biases.
+final class LlamaMLP: Module {
+    let gateProj: Linear, upProj: Linear, downProj: Linear
+    let activation: ActivationKind
+
+    init(_ dimension: Int, hidden: Int, activation: ActivationKind, rng: inout some RandomNumberGenerator) {
+        gateProj = Linear(dimension, hidden, bias: false, rng: &rng)
+        upProj = Linear(dimension, hidden, bias: false, rng: &rng)
+        downProj = Linear(hidden, dimension, bias: false, rng: &rng)
+        self.activation = activation
+    }
+
+    func visit(_ v: inout ParameterVisitor) {
+        v.module("gate_proj", gateProj); v.module("up_proj", upProj); v.module("down_proj", downProj)
+    }
+
+    /// `[..., D] -> [..., D]`.
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        downProj(activation.apply(gateProj(x)) * upProj(x))  // [..., I] -> [..., D]
+    }
+}
+
 /// One pre-norm decoder block: attention and a gated MLP, each with a residual.
 final class LlamaDecoderLayer: Module {
-    let attention: LlamaAttention, mlp: GatedMLP, inputNorm: RMSNorm, postAttentionNorm: RMSNorm
+    let attention: LlamaAttention, mlp: LlamaMLP, inputNorm: RMSNorm, postAttentionNorm: RMSNorm
 
     init(_ c: LlamaConfig, rng: inout some RandomNumberGenerator) {
         attention = LlamaAttention(c, rng: &rng)
-        mlp = GatedMLP(c.hiddenSize, hidden: c.intermediateSize, activation: c.hiddenAct, rng: &rng)
+        mlp = LlamaMLP(c.hiddenSize, hidden: c.intermediateSize, activation: c.hiddenAct, rng: &rng)
         inputNorm = RMSNorm(c.hiddenSize, eps: c.rmsNormEps)
         postAttentionNorm = RMSNorm(c.hiddenSize, eps: c.rmsNormEps)
     }
@@ -50,10 +72,10 @@ final class LlamaDecoderLayer: Module {
         v.module("input_layernorm", inputNorm); v.module("post_attention_layernorm", postAttentionNorm)
     }
 
-    /// `[B, T, D] -> [B, T, D]`.
-    func callAsFunction(_ x: Tensor, positions: [Int], mask: AttentionMask, cache: KVCache?, layer: Int) -> Tensor {
-        let h = x + attention(inputNorm(x), positions: positions, mask: mask, cache: cache, layer: layer)
-        return h + mlp(postAttentionNorm(h))
+    /// `[B, T, D] -> [B, T, D]`; `cache` is this layer's own slot.
+    func callAsFunction(_ x: Tensor, positions: [Int], mask: AttentionMask, cache: LayerKVCache?) -> Tensor {
+        let h = x + attention(inputNorm(x), positions: positions, mask: mask, cache: cache)  // [B, T, D]
+        return h + mlp(postAttentionNorm(h))                                                  // [B, T, D]
     }
 }
 
@@ -64,7 +86,10 @@ public final class LlamaModel: Module {
     let layers: [LlamaDecoderLayer]
     public let norm: RMSNorm
 
+    /// A randomly initialised decoder; `config` must be consistent (see `LlamaConfig.inconsistency`; configs
+    /// read from files are checked when read).
     public init(_ config: LlamaConfig, rng: inout some RandomNumberGenerator) {
+        precondition(config.inconsistency == nil, "LlamaConfig: \(config.inconsistency ?? "")")
         self.config = config
         embedTokens = Embedding(config.vocabSize, config.hiddenSize, std: 0.02, rng: &rng)
         layers = (0..<config.numHiddenLayers).map { _ in LlamaDecoderLayer(config, rng: &rng) }
@@ -84,14 +109,18 @@ public final class LlamaModel: Module {
     public func callAsFunction(embeddings: Tensor, padding: [[Bool]]? = nil, cache: KVCache? = nil) -> Tensor {
         precondition(embeddings.rank == 3 && embeddings.shape[2] == config.hiddenSize,
                      "LlamaModel expects [B, T, \(config.hiddenSize)] embeddings, got \(embeddings.shape)")
+        if let cache {
+            precondition(cache.layers.count == layers.count,
+                         "a KVCache of \(cache.layers.count) layers for a \(layers.count)-layer model; use makeCache()")
+        }
         let start = cache?.length ?? 0
         let positions = Array(start..<(start + embeddings.shape[1]))
         let mask = AttentionMask(causal: true, keyPadding: padding)
-        var h = embeddings
+        var h = embeddings                                                                  // [B, T, D]
         for (i, layer) in layers.enumerated() {
-            h = layer(h, positions: positions, mask: mask, cache: cache, layer: i)
+            h = layer(h, positions: positions, mask: mask, cache: cache?.layers[i])         // [B, T, D]
         }
-        return norm(h)
+        return norm(h)                                                                      // [B, T, D]
     }
 }
 

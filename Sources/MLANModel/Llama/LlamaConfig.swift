@@ -54,9 +54,11 @@ public struct LlamaConfig: Equatable, Sendable, Codable {
         case hiddenAct = "hidden_act", attentionBias = "attention_bias", modelType = "model_type"
         case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id", padTokenID = "pad_token_id"
         case architectures, torchDtype = "torch_dtype"
+        case ropeScaling = "rope_scaling", mlpBias = "mlp_bias", slidingWindow = "sliding_window"
+        case useSlidingWindow = "use_sliding_window", attentionDropout = "attention_dropout"
     }
 
-    enum RopeKey: String, CodingKey { case ropeTheta = "rope_theta" }
+    enum RopeKey: String, CodingKey { case ropeTheta = "rope_theta", ropeType = "rope_type" }
 }
 
 extension LlamaConfig {
@@ -77,13 +79,66 @@ extension LlamaConfig {
             let rope = try c.nestedContainer(keyedBy: RopeKey.self, forKey: .ropeParameters)
             ropeTheta = try rope.decodeIfPresent(Float.self, forKey: .ropeTheta) ?? ropeTheta
         }
+        try Self.rejectUnimplemented(c)
         maxPositionEmbeddings = try c.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? maxPositionEmbeddings
         tieWordEmbeddings = try c.decodeIfPresent(Bool.self, forKey: .tieWordEmbeddings) ?? false
-        hiddenAct = try c.decodeIfPresent(ActivationKind.self, forKey: .hiddenAct) ?? .silu
+        if let name = try c.decodeIfPresent(String.self, forKey: .hiddenAct) {
+            guard let activation = ActivationKind(rawValue: name) else {
+                throw ModelError.unsupportedConfig(path: "", field: "hidden_act", value: "\"\(name)\"")
+            }
+            hiddenAct = activation
+        }
         attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
         bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID)
         eosTokenID = try Self.decodeFirstID(c, .eosTokenID)
         padTokenID = try c.decodeIfPresent(Int.self, forKey: .padTokenID)
+        if let problem = inconsistency { throw ModelError.invalidConfig(path: "", reason: problem) }
+    }
+
+    /// Throws for every field whose value changes the computation in a way the decoder does not implement:
+    /// a non-null `rope_scaling`, a `rope_parameters.rope_type` other than `default`, `mlp_bias: true`, a
+    /// sliding window, or attention dropout.
+    private static func rejectUnimplemented(_ c: KeyedDecodingContainer<Key>) throws {
+        func reject(_ field: String, _ value: String) -> ModelError {
+            .unsupportedConfig(path: "", field: field, value: value)
+        }
+        if let scaling = try c.decodeIfPresent(JSONValue.self, forKey: .ropeScaling) {  // nil when null
+            throw reject("rope_scaling", (try? scaling.jsonString()) ?? "\(scaling)")
+        }
+        if c.contains(.ropeParameters), try c.decodeNil(forKey: .ropeParameters) == false {
+            let rope = try c.nestedContainer(keyedBy: RopeKey.self, forKey: .ropeParameters)
+            if let type = try rope.decodeIfPresent(String.self, forKey: .ropeType), type != "default" {
+                throw reject("rope_parameters.rope_type", "\"\(type)\"")
+            }
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .mlpBias) == true { throw reject("mlp_bias", "true") }
+        if let window = try c.decodeIfPresent(Int.self, forKey: .slidingWindow) {
+            throw reject("sliding_window", "\(window)")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .useSlidingWindow) == true {
+            throw reject("use_sliding_window", "true")
+        }
+        if let dropout = try c.decodeIfPresent(Double.self, forKey: .attentionDropout), dropout != 0 {
+            throw reject("attention_dropout", "\(dropout)")
+        }
+    }
+
+    /// Why this shape cannot be built, naming the `config.json` field, or nil when it can.
+    public var inconsistency: String? {
+        let positive: [(String, Int)] = [
+            ("vocab_size", vocabSize), ("hidden_size", hiddenSize), ("intermediate_size", intermediateSize),
+            ("num_hidden_layers", numHiddenLayers), ("num_attention_heads", numAttentionHeads),
+            ("num_key_value_heads", numKeyValueHeads), ("max_position_embeddings", maxPositionEmbeddings),
+        ]
+        for (field, value) in positive where value <= 0 { return "\(field) \(value) is not positive" }
+        if numAttentionHeads % numKeyValueHeads != 0 {
+            return "num_attention_heads \(numAttentionHeads) is not a multiple of num_key_value_heads \(numKeyValueHeads)"
+        }
+        if headDim == nil, hiddenSize % numAttentionHeads != 0 {
+            return "hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(numAttentionHeads) (and no head_dim)"
+        }
+        if headSize <= 0 || headSize % 2 != 0 { return "head_dim \(headSize) is not a positive even number (RoPE)" }
+        return nil
     }
 
     /// `eos_token_id` may be one id or a list; the first is used.
@@ -116,48 +171,15 @@ extension LlamaConfig {
     }
 
     /// Reads a `config.json`.
-    /// - Throws: `ModelError.invalidConfig` naming the file and the problem.
+    /// - Throws: `ModelError.unsupportedConfig` naming the file and a field MLAN does not implement,
+    ///   `ModelError.invalidConfig` naming the file and any other problem.
     public static func load(from url: URL) throws -> LlamaConfig {
         do {
             return try JSONDecoder().decode(LlamaConfig.self, from: Data(contentsOf: url))
+        } catch let error as ModelError {
+            throw error.located(at: url.path)
         } catch {
             throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
-        }
-    }
-
-    /// Reads the `llama.*` metadata of a GGUF file.
-    /// - Throws: `ModelError.invalidConfig` when a required key is missing or the architecture is not llama.
-    public init(gguf: GGUFFile) throws {
-        do {
-            let architecture = try gguf.string("general.architecture")
-            guard architecture == "llama" else {
-                throw ModelError.invalidConfig(path: gguf.path, reason: "architecture '\(architecture)' is not llama")
-            }
-            self.init()
-            hiddenSize = try gguf.int("llama.embedding_length")
-            intermediateSize = try gguf.int("llama.feed_forward_length")
-            numHiddenLayers = try gguf.int("llama.block_count")
-            numAttentionHeads = try gguf.int("llama.attention.head_count")
-            numKeyValueHeads = (try? gguf.int("llama.attention.head_count_kv")) ?? numAttentionHeads
-            rmsNormEps = Float(try gguf.double("llama.attention.layer_norm_rms_epsilon"))
-            ropeTheta = Float((try? gguf.double("llama.rope.freq_base")) ?? 10_000)
-            maxPositionEmbeddings = (try? gguf.int("llama.context_length")) ?? maxPositionEmbeddings
-            if let size = try? gguf.int("llama.vocab_size") {
-                vocabSize = size
-            } else {
-                vocabSize = try gguf.stringArray("tokenizer.ggml.tokens").count
-            }
-            tieWordEmbeddings = !gguf.containsTensor("output.weight")
-            bosTokenID = try? gguf.int("tokenizer.ggml.bos_token_id")
-            eosTokenID = try? gguf.int("tokenizer.ggml.eos_token_id")
-            padTokenID = try? gguf.int("tokenizer.ggml.padding_token_id")
-            if let keyLength = try? gguf.int("llama.attention.key_length"), keyLength != hiddenSize / numAttentionHeads {
-                headDim = keyLength
-            }
-        } catch let error as ModelError {
-            throw error
-        } catch {
-            throw ModelError.invalidConfig(path: gguf.path, reason: "\(error)")
         }
     }
 }

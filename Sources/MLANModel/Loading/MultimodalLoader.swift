@@ -23,12 +23,13 @@ public struct LoadedMultimodalModel {
     }
 
     /// Continues `prompt` (with one `<image>` per image) after splicing the images' features in.
-    /// - Throws: `ModelError.imageCountMismatch` when placeholders and images disagree, image errors.
+    /// - Throws: `ModelError.imageCountMismatch` when placeholders and images disagree, image errors, and as
+    ///   `Generator.generate(promptEmbeddings:…)` (e.g. a prompt longer than the context).
     public func generate(prompt: String, images: [URL], maxNewTokens: Int, sampler: Sampler = .greedy,
                          onText: ((String) -> Void)? = nil) throws -> GenerationResult {
         let pixels = try images.map { try self.pixels($0) }
         let inputs = try withoutGradients { try model.inputs([encode(prompt: prompt)], images: [pixels]) }
-        return Generator(model: model.languageModel, tokenizer: tokenizer)
+        return try Generator(model: model.languageModel, tokenizer: tokenizer)
             .generate(promptEmbeddings: inputs.embeddings, maxNewTokens: maxNewTokens, sampler: sampler, onText: onText)
     }
 
