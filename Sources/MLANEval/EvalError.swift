@@ -47,6 +47,9 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case scorerResultCount(kind: String, expected: Int, received: Int)
     /// A scorer answered a request with a response of another kind.
     case wrongResponseKind(expected: String, received: String)
+    /// A metric was given per-document items of another kind than it aggregates (a custom task or scorer
+    /// pairing, say, `perplexity` with accuracy values).
+    case metricItemMismatch(metric: String, expected: String, received: String)
     /// A regular expression in a filter does not compile.
     case invalidRegex(pattern: String, reason: String)
     /// Runner options contradict each other or are out of range.
@@ -84,6 +87,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
             return "the scorer returned \(received) \(kind) result(s) for \(expected) request(s)"
         case .wrongResponseKind(let expected, let received):
             return "expected a \(expected) response, received a \(received) response"
+        case .metricItemMismatch(let metric, let expected, let received):
+            return "metric \(metric) aggregates \(expected) items, but a document gave a \(received) item"
         case .invalidRegex(let pattern, let reason):
             return "regular expression /\(pattern)/ does not compile: \(reason)"
         case .invalidOptions(let message):

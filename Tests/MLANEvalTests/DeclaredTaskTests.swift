@@ -128,8 +128,8 @@ struct DeclaredTaskTests {
 
     @Test func jsonFormWritesBackToAnEqualDefinition() throws {
         for evalProtocol in EvalProtocol.allCases {
-            for definition in [LanguageTasks.boolq(evalProtocol), LanguageTasks.arc(challenge: false, evalProtocol),
-                               LanguageTasks.lambada(evalProtocol), VisionTasks.pope("random", evalProtocol)] {
+            for name in BuiltinTasks.names {
+                let definition = try BuiltinTasks.definition(named: name, protocol: evalProtocol)
                 #expect(try TaskDefinition(json: definition.json, source: "round-trip") == definition)
             }
         }
