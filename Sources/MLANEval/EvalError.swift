@@ -35,6 +35,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case missingImage(task: String, path: String, record: RecordLocation)
     /// A prompt's `<image>` placeholders and image files do not pair up.
     case imageCountMismatch(task: String, document: String, placeholders: Int, images: Int)
+    /// A task built an instance that cannot be scored (multiple choice without choices, gold outside them).
+    case invalidInstance(task: String, document: String, reason: String)
     /// A task definition (JSON or built-in) is malformed.
     case invalidTaskDefinition(source: String, field: String, reason: String)
     /// No task of that name is known.
@@ -75,6 +77,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
         case .imageCountMismatch(let task, let document, let placeholders, let images):
             return "\(task), document \(document): the prompt has \(placeholders) <image> placeholder(s) "
                 + "but \(images) image file(s)"
+        case .invalidInstance(let task, let document, let reason):
+            return "\(task), document \(document): \(reason)"
         case .invalidTaskDefinition(let source, let field, let reason):
             return "task definition \(source): \"\(field)\": \(reason)"
         case .unknownTask(let name, let known):
