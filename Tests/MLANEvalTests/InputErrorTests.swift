@@ -83,4 +83,12 @@ struct InputErrorTests {
             return task == "custom" && document == "7"
         }
     }
+
+    @Test func optionLettersNeverRunOutForDocumentsWithManyChoices() throws {
+        #expect([0, 1, 25, 26, 27, 51, 52, 300].map(MapToOptionLetter.letter) == ["A", "B", "Z", "AA", "AB", "AZ", "BA", "KO"])
+        let many = TaskDocument(fields: ["choices": .array((0..<300).map { .string("c\($0)") })], source: "d.jsonl",
+                                record: .line(1))
+        let block = try PromptTemplate("{choices|options}", source: "t").render(many)
+        #expect(block.hasSuffix("KN: c299\n"))
+    }
 }

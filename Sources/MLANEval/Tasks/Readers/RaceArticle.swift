@@ -2,30 +2,30 @@ import Foundation
 import MLANCore
 
 /// One RACE article with its questions, as the original release stores it (one JSON file per article).
-public struct RaceArticle: Sendable, Equatable {
+struct RaceArticle: Sendable, Equatable {
     /// One question of an article.
-    public struct Question: Sendable, Equatable {
+    struct Question: Sendable, Equatable {
         /// The question (a cloze ends with `  _  .`).
-        public var question: String
+        var question: String
         /// The four options.
-        public var options: [String]
+        var options: [String]
         /// The gold option's index (0-3).
-        public var answer: Int
+        var answer: Int
     }
 
     /// The file's `id` (`high1234.txt`).
-    public var id: String
+    var id: String
     /// The passage.
-    public var article: String
+    var article: String
     /// Its questions, in file order.
-    public var questions: [Question]
+    var questions: [Question]
     /// The file it was read from.
-    public var file: String
+    var file: String
 
     /// Reads every article of a RACE split folder (`race/test/high`), ordered by the number in the file
     /// name (`1.txt`, `2.txt`, …, `10.txt`).
     /// - Throws: `EvalError` naming the file and field of the first malformed article.
-    public static func readAll(in directory: URL) throws -> [RaceArticle] {
+    static func readAll(in directory: URL) throws -> [RaceArticle] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }
@@ -42,7 +42,7 @@ public struct RaceArticle: Sendable, Equatable {
 
     /// Reads one article file.
     /// - Throws: `EvalError` naming the file and the field at fault.
-    public static func read(_ url: URL) throws -> RaceArticle {
+    static func read(_ url: URL) throws -> RaceArticle {
         let bytes = try DocumentReader.contents(of: url)
         let document = TaskDocument(fields: try DocumentReader.parse(bytes[...], path: url.path, record: .file),
                                     source: url.path, record: .file)
@@ -74,7 +74,7 @@ public struct RaceArticle: Sendable, Equatable {
     /// lm-eval's `doc_to_text` (`race/preprocess_race.py`): the article, every question but the last with
     /// its answer (a cloze question ending in `  _  .` contributes its last five characters and the answer),
     /// then the last question.
-    public var lmEvalPrompt: String {
+    var lmEvalPrompt: String {
         var text = "Article: " + article + "\n\n"
         for problem in questions.dropLast() {
             let answer = problem.options[problem.answer]
