@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "MLANData", dependencies: ["MLANSupport", "CPNG"]),
         .target(name: "MLANModel", dependencies: ["MLANCore", "MLANData"]),
         .target(name: "MLANTrain", dependencies: ["MLANCore", "MLANData", "MLANModel"]),
-        .target(name: "MLANEval", dependencies: ["MLANCore", "MLANData", "MLANModel"]),
+        .target(name: "MLANEval", dependencies: ["MLANCore", "MLANData", "MLANModel"],
+                resources: [.copy("Resources/tasks")]),
         .target(name: "MLANExperiment", dependencies: ["MLANTrain", "MLANEval"]),
         .executableTarget(name: "mlan-cli", dependencies: [
             "MLANCore", "MLANData", "MLANModel", "MLANTrain", "MLANEval", "MLANExperiment",

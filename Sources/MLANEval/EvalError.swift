@@ -35,6 +35,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case missingImage(task: String, path: String, record: RecordLocation)
     /// A prompt's `<image>` placeholders and image files do not pair up.
     case imageCountMismatch(task: String, document: String, placeholders: Int, images: Int)
+    /// A task built an instance that cannot be scored (multiple choice without choices, gold outside them).
+    case invalidInstance(task: String, document: String, reason: String)
     /// A task definition (JSON or built-in) is malformed.
     case invalidTaskDefinition(source: String, field: String, reason: String)
     /// No task of that name is known.
@@ -47,6 +49,9 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case scorerResultCount(kind: String, expected: Int, received: Int)
     /// A scorer answered a request with a response of another kind.
     case wrongResponseKind(expected: String, received: String)
+    /// A metric was given per-document items of another kind than it aggregates (a custom task or scorer
+    /// pairing, say, `perplexity` with accuracy values).
+    case metricItemMismatch(metric: String, expected: String, received: String)
     /// A regular expression in a filter does not compile.
     case invalidRegex(pattern: String, reason: String)
     /// Runner options contradict each other or are out of range.
@@ -72,6 +77,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
         case .imageCountMismatch(let task, let document, let placeholders, let images):
             return "\(task), document \(document): the prompt has \(placeholders) <image> placeholder(s) "
                 + "but \(images) image file(s)"
+        case .invalidInstance(let task, let document, let reason):
+            return "\(task), document \(document): \(reason)"
         case .invalidTaskDefinition(let source, let field, let reason):
             return "task definition \(source): \"\(field)\": \(reason)"
         case .unknownTask(let name, let known):
@@ -84,6 +91,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
             return "the scorer returned \(received) \(kind) result(s) for \(expected) request(s)"
         case .wrongResponseKind(let expected, let received):
             return "expected a \(expected) response, received a \(received) response"
+        case .metricItemMismatch(let metric, let expected, let received):
+            return "metric \(metric) aggregates \(expected) items, but a document gave a \(received) item"
         case .invalidRegex(let pattern, let reason):
             return "regular expression /\(pattern)/ does not compile: \(reason)"
         case .invalidOptions(let message):

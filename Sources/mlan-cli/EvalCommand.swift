@@ -52,7 +52,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        if listTasks { print(BuiltinTasks.listing, terminator: ""); return }
+        if listTasks { print(try BuiltinTasks.listing, terminator: ""); return }
         guard let model else { return }
         var job = EvalJob(model: URL(fileURLWithPath: model), tasks: tasks)
         job.taskFiles = taskFiles.map { URL(fileURLWithPath: $0) }

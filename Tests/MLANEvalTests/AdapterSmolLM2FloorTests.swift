@@ -25,14 +25,17 @@ import Testing
         #expect(acc.value <= 0.80, "arc_easy acc \(acc.value) is implausibly high for a 135M model")
     }
 
-    @Test func boolqFirst50Completes() throws {
+    @Test func boolqFirst50ScoresTheMeasuredAccuracy() throws {
         let logs = try temporaryDirectory()
         let task = try BuiltinTasks.task(named: "boolq", protocol: .lmEval, options: sharedOptions)
         let report = try runner(try Self.scorer.get(), EvalOptions(limit: .count(50), sampleLogDirectory: logs)).run([task])
         let result = try #require(report.tasks.first)
         #expect(result.effectiveCount == 50 && result.originalCount == 3270)
         let acc = try #require(result.metrics[MetricKey(.acc)])
-        #expect((0...1).contains(acc.value) && acc.standardError != nil)
+        // SmolLM2-135M-Instruct leans to "no" on these passages: 17 of the first 50 right (measured), below the
+        // 39/50 of always answering "yes", so no floor above chance applies; the value is pinned within two
+        // documents (float rounding may flip a near tie), which catches a broken forward pass or encoding.
+        #expect(abs(acc.value - 0.34) <= 2.0 / 50 + 1e-12, "boolq acc \(acc.value) over the first 50 documents")
         let lines = try String(contentsOf: logs.appendingPathComponent("samples_boolq.jsonl"), encoding: .utf8)
             .split(separator: "\n")
         #expect(lines.count == 50)

@@ -29,7 +29,7 @@ struct DeclaredTaskTests {
         // The scorer always prefers " yes", so accuracy is the share of true answers among the first 50.
         let scorer = FakeScorer(loglikelihood: { LoglikelihoodResult(logprob: $0.continuation == " yes" ? -1 : -2, isGreedy: false) })
         let report = try runner(scorer, EvalOptions(limit: .count(50))).run([task])
-        let answers = try foundationJSONLines("boolq/dev.jsonl").prefix(50).map { $0["answer"] as! Bool }
+        let answers = try foundationField("answer", of: try foundationJSONLines("boolq/dev.jsonl").prefix(50), as: Bool.self)
         let expected = Double(answers.filter { $0 }.count) / 50
         let result = try #require(report.tasks.first)
         #expect(result.metrics[MetricKey(.acc)]?.value == expected)
@@ -128,8 +128,8 @@ struct DeclaredTaskTests {
 
     @Test func jsonFormWritesBackToAnEqualDefinition() throws {
         for evalProtocol in EvalProtocol.allCases {
-            for definition in [LanguageTasks.boolq(evalProtocol), LanguageTasks.arc(challenge: false, evalProtocol),
-                               LanguageTasks.lambada(evalProtocol), VisionTasks.pope("random", evalProtocol)] {
+            for name in BuiltinTasks.names {
+                let definition = try BuiltinTasks.definition(named: name, protocol: evalProtocol)
                 #expect(try TaskDefinition(json: definition.json, source: "round-trip") == definition)
             }
         }

@@ -95,11 +95,11 @@ struct FilterTests {
     }
 
     @Test func paperPipelinesExtractLettersAndYesNoFromRealisticGenerations() throws {
-        let choice = try MLANProtocol.choicePipeline.makePipeline()
+        let choice = try PaperProtocol.choicePipeline.makePipeline()
         #expect(choice.apply(["B\". The colony is New Hampshire."], context: options) == "B")
         #expect(choice.apply([" Rhode Island\""], context: options) == "C")
         #expect(choice.apply(["(D) Vermont"], context: options) == "D")
-        let yesNo = try MLANProtocol.yesNoPipeline.makePipeline()
+        let yesNo = try PaperProtocol.yesNoPipeline.makePipeline()
         #expect(yesNo.apply(["Yes\", there is a snowboard."]) == "yes")
         #expect(yesNo.apply(["no\""]) == "no")
     }
@@ -115,8 +115,8 @@ struct FilterTests {
     @Test func unknownFilterFunctionIsRejectedWithItsField() {
         #expect(throws: EvalError.invalidTaskDefinition(
             source: "t.json", field: "filter_list.0.filter.1.function",
-            reason: "unknown filter \"shout\" (regex, first_clause, first_line, strip, lowercase, remove_punctuation, "
-                + "map_letter, yes_no, take_first)")) {
+            reason: "unknown filter \"shout\" (first_clause, first_line, lowercase, map_letter, regex, "
+                + "remove_punctuation, strip, take_first, yes_no)")) {
             try FilterStepSpec(json: ["function": "shout"], source: "t.json", field: "filter_list.0.filter.1")
         }
     }

@@ -5,13 +5,13 @@ import Testing
 struct MetricTests {
     @Test func meanStandardErrorIsTheSampleStandardDeviationOverRootN() throws {
         // [1, 0, 1, 1]: mean 0.75, var(ddof=1) = (3 × 0.0625 + 0.5625) / 3 = 0.25, stderr = 0.5 / 2.
-        let result = Aggregation.aggregate(.acc, items: [1, 0, 1, 1].map { .value($0) }, bootstrapIterations: 0, seed: 0)
+        let result = try Aggregation.aggregate(.acc, items: [1, 0, 1, 1].map { .value($0) }, bootstrapIterations: 0, seed: 0)
         #expect(result.value == 0.75)
         #expect(result.standardError == 0.25)
     }
 
-    @Test func meanOfOneDocumentHasNoStandardError() {
-        #expect(Aggregation.aggregate(.exactMatch, items: [.value(1)], bootstrapIterations: 10, seed: 0).standardError == nil)
+    @Test func meanOfOneDocumentHasNoStandardError() throws {
+        #expect(try Aggregation.aggregate(.exactMatch, items: [.value(1)], bootstrapIterations: 10, seed: 0).standardError == nil)
     }
 
     @Test func accPicksTheHighestLogprobAndAccNormDividesByUnicodeScalarCount() throws {
@@ -33,7 +33,7 @@ struct MetricTests {
 
     @Test func loglikelihoodGivesGreedyAccuracyAndPerplexity() throws {
         let items: [MetricItem] = [.logprob(-1), .logprob(-3)]
-        let perplexity = Aggregation.aggregate(.perplexity, items: items, bootstrapIterations: 50, seed: 1)
+        let perplexity = try Aggregation.aggregate(.perplexity, items: items, bootstrapIterations: 50, seed: 1)
         #expect(abs(perplexity.value - exp(2)) < 1e-12)
         #expect(perplexity.standardError != nil)
         let instance = EvalInstance(id: "0", kind: .loglikelihood(LoglikelihoodRequest(context: Prompt(text: "a"),
@@ -48,30 +48,30 @@ struct MetricTests {
         let instance = EvalInstance(id: "0", kind: .rolling(Prompt(text: "two words")))  // 2 words, 9 bytes
         let scored = try instance.score([.loglikelihoodRolling(-9)],
                                         metrics: [MetricSpec(.wordPerplexity), MetricSpec(.bitsPerByte)], task: "t")
-        let words = Aggregation.aggregate(.wordPerplexity, items: [scored.items[MetricKey(.wordPerplexity)]!],
+        let words = try Aggregation.aggregate(.wordPerplexity, items: [scored.items[MetricKey(.wordPerplexity)]!],
                                           bootstrapIterations: 0, seed: 0)
         #expect(abs(words.value - exp(4.5)) < 1e-9)
-        let bits = Aggregation.aggregate(.bitsPerByte, items: [scored.items[MetricKey(.bitsPerByte)]!],
+        let bits = try Aggregation.aggregate(.bitsPerByte, items: [scored.items[MetricKey(.bitsPerByte)]!],
                                          bootstrapIterations: 0, seed: 0)
         #expect(abs(bits.value - 1 / log(2)) < 1e-12)
     }
 
-    @Test func popeMetricsCountYesAsPositive() {
+    @Test func popeMetricsCountYesAsPositive() throws {
         // (predicted, gold): two true positives, one false negative, one false positive, one true negative, one other.
         let pairs = [("yes", "yes"), ("yes", "yes"), ("no", "yes"), ("yes", "no"), ("no", "no"), ("maybe", "no")]
         let items = pairs.map { MetricItem.prediction(predicted: $0.0, gold: $0.1) }
-        func value(_ metric: Metric) -> Double {
-            Aggregation.aggregate(metric, items: items, bootstrapIterations: 20, seed: 3).value
+        func value(_ metric: Metric) throws -> Double {
+            try Aggregation.aggregate(metric, items: items, bootstrapIterations: 20, seed: 3).value
         }
-        #expect(value(.precision) == 2.0 / 3.0)  // tp 2, fp 1
-        #expect(value(.recall) == 2.0 / 3.0)     // tp 2, fn 1
-        #expect(abs(value(.f1) - 2.0 / 3.0) < 1e-12)
-        #expect(value(.yesRatio) == 3.0 / 6.0)
+        #expect(try value(.precision) == 2.0 / 3.0)  // tp 2, fp 1
+        #expect(try value(.recall) == 2.0 / 3.0)     // tp 2, fn 1
+        #expect(abs(try value(.f1) - 2.0 / 3.0) < 1e-12)
+        #expect(try value(.yesRatio) == 3.0 / 6.0)
     }
 
-    @Test func f1WithoutPositivePredictionsIsZero() {
+    @Test func f1WithoutPositivePredictionsIsZero() throws {
         let items = [MetricItem.prediction(predicted: "no", gold: "yes"), .prediction(predicted: "no", gold: "no")]
-        #expect(Aggregation.aggregate(.f1, items: items, bootstrapIterations: 0, seed: 0).value == 0)
+        #expect(try Aggregation.aggregate(.f1, items: items, bootstrapIterations: 0, seed: 0).value == 0)
     }
 
     @Test func bootstrapIsReproducibleAndCloseToTheAnalyticStandardErrorForAMean() {

@@ -39,7 +39,7 @@ struct RunnerTests {
         let lines = try String(contentsOf: logs.appendingPathComponent("samples_arc_easy.jsonl"), encoding: .utf8)
             .split(separator: "\n").map { try JSONValue.parse(String($0)) }
         #expect(lines.map { $0["doc_index"]?.intValue } == Array(0..<7))
-        let ids = try foundationJSONLines("arc/ARC-Easy-Test.jsonl").prefix(7).map { $0["id"] as! String }
+        let ids = try foundationField("id", of: try foundationJSONLines("arc/ARC-Easy-Test.jsonl").prefix(7), as: String.self)
         #expect(lines.map { $0["doc_id"]?.stringValue } == ids)
     }
 
@@ -86,7 +86,7 @@ struct RunnerTests {
                                                          encoding: .utf8).split(separator: "\n")[0]))
         #expect(line["response"] == "yes")
         #expect(line["filtered"]?["mlan-yesno"] == "yes")
-        let answers = try foundationJSONLines("boolq/dev.jsonl").prefix(3).map { $0["answer"] as! Bool }
+        let answers = try foundationField("answer", of: try foundationJSONLines("boolq/dev.jsonl").prefix(3), as: Bool.self)
         let expected = Double(answers.filter { $0 }.count) / 3
         #expect(report.tasks[0].metrics[MetricKey(.exactMatch, filter: "mlan-yesno")]?.value == expected)
     }
@@ -103,11 +103,11 @@ struct RunnerTests {
         // Always answering B: exact match is the share of gold B among the first 40 image questions.
         let scorer = FakeScorer(generate: { _ in "B\". Because of the figure." })
         let report = try runner(scorer, EvalOptions(limit: .count(40))).run([try task("scienceqa_img", .mlan)])
-        let records = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: SharedPaths.dataFile("scienceqa/llava_test_CQM-A.json"))) as! [[String: Any]]
-        let golds = records.filter { $0["image"] != nil }.prefix(40).map {
-            (($0["conversations"] as! [[String: Any]])[1]["value"] as! String)
-        }
+        let records = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: SharedPaths.dataFile("scienceqa/llava_test_CQM-A.json"))) as? [[String: Any]])
+        let conversations = try foundationField("conversations", of: records.filter { $0["image"] != nil }.prefix(40),
+                                                as: [[String: Any]].self)
+        let golds = try foundationField("value", of: conversations.map { $0[1] }, as: String.self)
         let expected = Double(golds.filter { $0 == "B" }.count) / 40
         let result = try #require(report.tasks[0].metrics[MetricKey(.exactMatch, filter: "mlan-choice")])
         #expect(result.value == expected)

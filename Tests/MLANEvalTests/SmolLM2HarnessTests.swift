@@ -21,14 +21,24 @@ import Testing
         let report = try runner(try Self.scorer(template: nil), EvalOptions(limit: .count(4), sampleLogDirectory: logs))
             .run([task])
         let acc = try #require(report.tasks[0].metrics[MetricKey(.acc)])
-        #expect((0...1).contains(acc.value) && acc.standardError != nil)
-        let lines = try String(contentsOf: logs.appendingPathComponent("samples_arc_easy.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
-        #expect(lines.count == 4)
-        for line in lines {
-            let logprobs = try #require(try JSONValue.parse(String(line))["logprobs"]?.arrayValue)
-            #expect(logprobs.allSatisfy { ($0.doubleValue ?? 0) < 0 })
+        let samples = try String(contentsOf: logs.appendingPathComponent("samples_arc_easy.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONValue.parse(String($0)) }
+        #expect(samples.count == 4)
+        for sample in samples {
+            let logprobs = try #require(sample["logprobs"]?.arrayValue)
+            #expect(logprobs.count == 4 && logprobs.allSatisfy { ($0.doubleValue ?? 0) < 0 })
         }
+        // The model's picks on the first four test questions, measured with this model (deterministic).
+        let predicted = try samples.map { try #require($0["predicted"]?.intValue) }
+        #expect(predicted == [0, 0, 3, 3])
+        let correct = try samples.map { sample -> Double in
+            let targets = try #require(sample["target"]?.arrayValue)
+            let gold = targets.compactMap { $0.intValue }
+            let pick = try #require(sample["predicted"]?.intValue)
+            return gold.contains(pick) ? 1 : 0
+        }
+        #expect(acc.value == Statistics.mean(correct))
+        #expect(acc.standardError == Statistics.meanStandardError(correct))
     }
 
     @Test func mlanProtocolGeneratesWithTheChatTemplateAndExtractsAnswers() throws {
@@ -41,6 +51,7 @@ import Testing
             contentsOf: logs.appendingPathComponent("samples_arc_easy.jsonl"), encoding: .utf8).split(separator: "\n")[0]))
         let response = try #require(first["response"]?.stringValue)
         #expect(!response.contains("\"") && !response.contains("\n"))  // cut at the stop strings
-        #expect(first["filtered"]?["mlan-choice"] != nil)
+        // The letter extracted for the first question, measured with this model and the chatml template.
+        #expect(first["filtered"]?["mlan-choice"] == "C")
     }
 }

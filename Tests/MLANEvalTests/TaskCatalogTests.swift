@@ -80,7 +80,9 @@ struct TaskCatalogTests {
                 #expect(task.info.metrics.contains { $0.metric == task.info.primaryMetric.metric })
             }
         }
-        let vision = BuiltinTasks.identities.filter { $0.modality == .vision }.map(\.name)
+        let vision = try BuiltinTasks.names.filter {
+            try BuiltinTasks.definition(named: $0, protocol: .lmEval).modality == .vision
+        }
         #expect(vision == ["scienceqa_img", "nlvr", "pope_random", "pope_popular", "pope_adversarial"])
     }
 }

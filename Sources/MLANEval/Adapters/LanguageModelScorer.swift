@@ -38,24 +38,31 @@ public final class LanguageModelScorer: Scorer {
         let scorer = LogLikelihoodScorer(model: model)
         for group in LoglikelihoodRequest.groupedByContext(requests) {
             let contextText = try text(of: group.context)
-            // Pairs whose context tokens agree share one forward pass.
-            var byContext: [[Int]: [(index: Int, continuation: [Int])]] = [:]
-            var order: [[Int]] = []
+            // Pairs whose context tokens agree share one forward pass (in first-seen order).
+            var position: [[Int]: Int] = [:]
+            var shared: [(context: [Int], members: [(index: Int, continuation: [Int])])] = []
             for index in group.indices {
                 let (context, continuation) = encoding.encodePair(contextText, requests[index].continuation)
                 let (trimmedContext, trimmedContinuation) = encoding.truncate(context, continuation)
-                if byContext[trimmedContext] == nil { order.append(trimmedContext) }
-                byContext[trimmedContext, default: []].append((index, trimmedContinuation))
+                if let slot = position[trimmedContext] {
+                    shared[slot].members.append((index, trimmedContinuation))
+                } else {
+                    position[trimmedContext] = shared.count
+                    shared.append((trimmedContext, [(index, trimmedContinuation)]))
+                }
             }
-            for context in order {
-                let members = byContext[context]!
+            for (context, members) in shared {
                 let scores = try scorer.score(context: context, continuations: members.map(\.continuation))
                 for (member, score) in zip(members, scores) {
                     results[member.index] = LoglikelihoodResult(logprob: score.logProbability, isGreedy: score.isGreedy)
                 }
             }
         }
-        return results.map { $0! }
+        let scored = results.compactMap { $0 }
+        guard scored.count == requests.count else {  // every request belongs to exactly one context group
+            throw EvalError.scorerResultCount(kind: "loglikelihood", expected: requests.count, received: scored.count)
+        }
+        return scored
     }
 
     /// The summed log-probability of each prompt's tokens, in windows of the model's length.

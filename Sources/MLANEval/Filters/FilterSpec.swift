@@ -1,93 +1,78 @@
 import MLANCore
 
-/// A filter step as written in a task definition (lm-eval's `filter_list` shape):
-/// `{"function": "regex", "regex_pattern": "…", "group_select": 0, "fallback": "[invalid]"}`,
-/// `{"function": "first_clause"}`, `"strip"`, `"lowercase"`, `"remove_punctuation"`, `"first_line"`,
-/// `"map_letter"`, `"yes_no"`, `"take_first"`.
-public enum FilterStepSpec: Sendable, Equatable {
-    /// ``RegexExtract``.
-    case regex(pattern: String, groupSelect: Int, group: Int?, fallback: String)
-    /// ``FirstClause``.
-    case firstClause
-    /// ``FirstLine``.
-    case firstLine
-    /// ``Strip``.
-    case strip
-    /// ``Lowercase``.
-    case lowercase
-    /// ``RemovePunctuation``.
-    case removePunctuation
-    /// ``MapToOptionLetter``.
-    case mapLetter
-    /// ``YesNoNormalizer``.
-    case yesNo
-    /// ``TakeFirst``.
-    case takeFirst
+/// A filter step as written in a task definition (lm-eval's `filter_list` shape): a function name from
+/// ``FilterFunctions`` and its arguments, e.g. `{"function": "regex", "regex_pattern": "…", "group_select": 0,
+/// "fallback": "[invalid]"}` or `{"function": "first_clause"}`.
+public struct FilterStepSpec: Sendable, Equatable {
+    /// The function's name (a key of ``FilterFunctions/table``).
+    public var function: String
+    /// Its arguments, as written (every key but `function`).
+    public var arguments: [String: JSONValue]
 
-    /// The filter this spec describes.
-    /// - Throws: `EvalError.invalidRegex` for a regex that does not compile.
-    public func makeFilter() throws -> any ResponseFilter {
-        switch self {
-        case .regex(let pattern, let groupSelect, let group, let fallback):
-            return try RegexExtract(pattern: pattern, groupSelect: groupSelect, group: group, fallback: fallback)
-        case .firstClause: return FirstClause()
-        case .firstLine: return FirstLine()
-        case .strip: return Strip()
-        case .lowercase: return Lowercase()
-        case .removePunctuation: return RemovePunctuation()
-        case .mapLetter: return MapToOptionLetter()
-        case .yesNo: return YesNoNormalizer()
-        case .takeFirst: return TakeFirst()
+    /// A step calling `function` with `arguments`; ``makeFilter()`` checks both.
+    public init(function: String, arguments: [String: JSONValue] = [:]) {
+        self.function = function
+        self.arguments = arguments
+    }
+
+    /// ``RegexExtract``.
+    public static func regex(pattern: String, groupSelect: Int = 0, group: Int? = nil,
+                             fallback: String = "[invalid]") -> FilterStepSpec {
+        var arguments: [String: JSONValue] = ["regex_pattern": .string(pattern), "group_select": .int(groupSelect),
+                                              "fallback": .string(fallback)]
+        if let group { arguments["group"] = .int(group) }
+        return FilterStepSpec(function: "regex", arguments: arguments)
+    }
+    /// ``FirstClause``.
+    public static let firstClause = FilterStepSpec(function: "first_clause")
+    /// ``FirstLine``.
+    public static let firstLine = FilterStepSpec(function: "first_line")
+    /// ``Strip``.
+    public static let strip = FilterStepSpec(function: "strip")
+    /// ``Lowercase``.
+    public static let lowercase = FilterStepSpec(function: "lowercase")
+    /// ``RemovePunctuation``.
+    public static let removePunctuation = FilterStepSpec(function: "remove_punctuation")
+    /// ``MapToOptionLetter``.
+    public static let mapLetter = FilterStepSpec(function: "map_letter")
+    /// ``YesNoNormalizer``.
+    public static let yesNo = FilterStepSpec(function: "yes_no")
+    /// ``TakeFirst``.
+    public static let takeFirst = FilterStepSpec(function: "take_first")
+
+    /// The filter this spec describes; `source` and `field` locate the step in error messages.
+    /// - Throws: `EvalError.invalidTaskDefinition` for an unknown function or a missing, mistyped or unknown
+    ///   argument; `EvalError.invalidRegex` for a regex that does not compile.
+    public func makeFilter(source: String = "filter", field: String = "filter") throws -> any ResponseFilter {
+        guard let entry = FilterFunctions.table[function] else {
+            throw EvalError.invalidTaskDefinition(
+                source: source, field: "\(field).function",
+                reason: "unknown filter \"\(function)\" (\(FilterFunctions.table.keys.sorted().joined(separator: ", ")))")
         }
+        let arguments = FilterArguments(values: arguments, source: source, field: field)
+        for key in self.arguments.keys.sorted() where !entry.arguments.contains(key) {
+            throw arguments.fail(key, "is not an argument of \(function)"
+                + (entry.arguments.isEmpty ? " (it takes none)" : " (\(entry.arguments.sorted().joined(separator: ", ")))"))
+        }
+        return try entry.make(arguments)
     }
 
     /// The spec as JSON, in the task-definition shape.
     public var json: JSONValue {
-        switch self {
-        case .regex(let pattern, let groupSelect, let group, let fallback):
-            var object: [String: JSONValue] = ["function": "regex", "regex_pattern": .string(pattern),
-                                               "group_select": .int(groupSelect), "fallback": .string(fallback)]
-            if let group { object["group"] = .int(group) }
-            return .object(object)
-        case .firstClause: return ["function": "first_clause"]
-        case .firstLine: return ["function": "first_line"]
-        case .strip: return ["function": "strip"]
-        case .lowercase: return ["function": "lowercase"]
-        case .removePunctuation: return ["function": "remove_punctuation"]
-        case .mapLetter: return ["function": "map_letter"]
-        case .yesNo: return ["function": "yes_no"]
-        case .takeFirst: return ["function": "take_first"]
-        }
+        .object(arguments.merging(["function": .string(function)]) { _, name in name })
     }
 
-    /// Reads a step from its JSON form; `source` and `field` locate it in error messages.
-    /// - Throws: `EvalError.invalidTaskDefinition` for an unknown function or a malformed argument.
+    /// Reads a step from its JSON form and checks it (see ``makeFilter(source:field:)``); `source` and
+    /// `field` locate it in error messages.
+    /// - Throws: `EvalError.invalidTaskDefinition` for a step that is not an object with a known `function`
+    ///   and valid arguments; `EvalError.invalidRegex` for a regex that does not compile.
     public init(json: JSONValue, source: String, field: String) throws {
-        guard let function = json["function"]?.stringValue else {
+        guard var members = json.objectValue, let function = members["function"]?.stringValue else {
             throw EvalError.invalidTaskDefinition(source: source, field: field, reason: "needs a \"function\" string")
         }
-        switch function {
-        case "regex":
-            guard let pattern = json["regex_pattern"]?.stringValue else {
-                throw EvalError.invalidTaskDefinition(source: source, field: "\(field).regex_pattern",
-                                                      reason: "the regex filter needs a pattern string")
-            }
-            self = .regex(pattern: pattern, groupSelect: json["group_select"]?.intValue ?? 0,
-                          group: json["group"]?.intValue, fallback: json["fallback"]?.stringValue ?? "[invalid]")
-        case "first_clause": self = .firstClause
-        case "first_line": self = .firstLine
-        case "strip": self = .strip
-        case "lowercase": self = .lowercase
-        case "remove_punctuation": self = .removePunctuation
-        case "map_letter": self = .mapLetter
-        case "yes_no": self = .yesNo
-        case "take_first": self = .takeFirst
-        default:
-            throw EvalError.invalidTaskDefinition(
-                source: source, field: "\(field).function",
-                reason: "unknown filter \"\(function)\" (regex, first_clause, first_line, strip, lowercase, "
-                    + "remove_punctuation, map_letter, yes_no, take_first)")
-        }
+        members["function"] = nil
+        self.init(function: function, arguments: members)
+        _ = try makeFilter(source: source, field: field)
     }
 }
 
@@ -105,9 +90,11 @@ public struct FilterPipelineSpec: Sendable, Equatable {
     }
 
     /// The runnable pipeline.
-    /// - Throws: `EvalError.invalidRegex` for a regex step that does not compile.
+    /// - Throws: as ``FilterStepSpec/makeFilter(source:field:)``.
     public func makePipeline() throws -> FilterPipeline {
-        FilterPipeline(name: name, steps: try steps.map { try $0.makeFilter() })
+        FilterPipeline(name: name, steps: try steps.enumerated().map { index, step in
+            try step.makeFilter(source: name, field: "filter.\(index)")
+        })
     }
 
     /// The spec as JSON.

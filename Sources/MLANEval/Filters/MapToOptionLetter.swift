@@ -37,9 +37,13 @@ public struct MapToOptionLetter: ElementwiseFilter {
         return response
     }
 
-    /// The letter for option `index`: 0 → `A`.
+    /// The letter for option `index`: 0 → `A`, 25 → `Z`, then as spreadsheet columns (26 → `AA`), so a
+    /// document with many choices never runs out of labels.
+    /// - Precondition: `index >= 0` (callers pass positions in a list).
     public static func letter(_ index: Int) -> String {
-        String(UnicodeScalar(UInt8(65 + index)))
+        precondition(index >= 0, "option index \(index) is negative")
+        let last = String(UnicodeScalar(UInt8(65 + index % 26)))
+        return index < 26 ? last : letter(index / 26 - 1) + last
     }
 
     /// Lower case, punctuation removed, whitespace runs collapsed to one space, trimmed.

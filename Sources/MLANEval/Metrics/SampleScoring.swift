@@ -12,7 +12,8 @@ public struct ScoredSample: Sendable {
 extension EvalInstance {
     /// Scores `responses` (one per request, in order) with `metrics`.
     /// - Throws: `EvalError.scorerResultCount` when the responses do not match the requests in number or
-    ///   kind; `EvalError.invalidTaskDefinition` when a metric does not apply to this kind of request.
+    ///   kind; `EvalError.invalidTaskDefinition` when a metric does not apply to this kind of request;
+    ///   `EvalError.invalidInstance` for multiple choice without choices, or with gold outside them.
     public func score(_ responses: [Response], metrics: [MetricSpec], task: String) throws -> ScoredSample {
         guard responses.count == requests.count else {
             throw EvalError.scorerResultCount(kind: "response", expected: requests.count, received: responses.count)
@@ -30,6 +31,13 @@ extension EvalInstance {
                     throw Self.kindMismatch("loglikelihood", response)
                 }
                 return result
+            }
+            guard !choices.isEmpty, choices.count == results.count, !gold.isEmpty,
+                  gold.allSatisfy(choices.indices.contains) else {
+                throw EvalError.invalidInstance(
+                    task: task, document: id,
+                    reason: "multiple choice needs one request per choice and gold indices among them; it has "
+                        + "\(results.count) request(s), \(choices.count) choice(s), gold \(gold)")
             }
             let logprobs = results.map(\.logprob)
             let predicted = Self.argmax(logprobs)

@@ -2,14 +2,14 @@ import Foundation
 import MLANCore
 
 /// The statistics behind aggregated metrics and their standard errors, computed as lm-evaluation-harness does.
-public enum Statistics {
+package enum Statistics {
     /// The arithmetic mean; NaN for an empty array.
-    public static func mean(_ values: [Double]) -> Double {
+    package static func mean(_ values: [Double]) -> Double {
         values.isEmpty ? .nan : values.reduce(0, +) / Double(values.count)
     }
 
     /// The sample standard deviation (`ddof = 1`); nil for fewer than two values.
-    public static func sampleStandardDeviation(_ values: [Double]) -> Double? {
+    package static func sampleStandardDeviation(_ values: [Double]) -> Double? {
         guard values.count > 1 else { return nil }
         let mu = mean(values)
         let sum = values.reduce(0) { $0 + ($1 - mu) * ($1 - mu) }
@@ -18,7 +18,7 @@ public enum Statistics {
 
     /// lm-eval's `mean_stderr`: `sqrt(var(ddof=1) / n)`; for 0/1 values this is the binomial sample standard
     /// error. Nil for fewer than two values (reported as `"N/A"`).
-    public static func meanStandardError(_ values: [Double]) -> Double? {
+    package static func meanStandardError(_ values: [Double]) -> Double? {
         sampleStandardDeviation(values).map { $0 / Double(values.count).squareRoot() }
     }
 
@@ -26,7 +26,7 @@ public enum Statistics {
     /// `iterations` resamples (with replacement, same size) drawn by a SplitMix64 generator seeded with
     /// `seed`. Nil for fewer than two items or iterations, or when the statistic is not finite in a resample
     /// more than half the time.
-    public static func bootstrapStandardError<Item>(_ items: [Item], iterations: Int, seed: UInt64,
+    package static func bootstrapStandardError<Item>(_ items: [Item], iterations: Int, seed: UInt64,
                                                     statistic: ([Item]) -> Double) -> Double? {
         guard items.count > 1, iterations > 1 else { return nil }
         var generator = SplitMix64(seed: seed)

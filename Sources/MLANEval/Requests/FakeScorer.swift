@@ -7,9 +7,9 @@ import Foundation
 /// let always = FakeScorer(generate: { _ in "B\"" })          // answers B to every generation request
 /// let seeded = FakeScorer(seed: 42)                           // hash-based, reproducible scores
 /// ```
-public struct FakeScorer: Scorer, Sendable {
+package struct FakeScorer: Scorer, Sendable {
     /// Reported as the model name.
-    public var identity: String
+    package var identity: String
     private let loglikelihoodRule: @Sendable (LoglikelihoodRequest) -> LoglikelihoodResult
     private let rollingRule: @Sendable (Prompt) -> Double
     private let generationRule: @Sendable (GenerationRequest) -> String
@@ -18,7 +18,7 @@ public struct FakeScorer: Scorer, Sendable {
     ///
     /// Log-probabilities lie in (-10, 0]; a continuation is greedy when its hash is odd; generation returns
     /// one of `yes`, `no`, `A`, `B`, `C`, `D`; a rolling score is -0.5 per Unicode scalar plus a hashed term.
-    public init(seed: UInt64 = 0, identity: String? = nil) {
+    package init(seed: UInt64 = 0, identity: String? = nil) {
         self.init(identity: identity ?? "fake-scorer(seed: \(seed))",
                   loglikelihood: { request in
                       let hash = Self.hash(seed, request.context.transcript, request.continuation)
@@ -35,7 +35,7 @@ public struct FakeScorer: Scorer, Sendable {
     }
 
     /// A scorer driven by closures; unspecified rules fall back to the seeded hash rules of `init(seed: 0)`.
-    public init(identity: String = "fake-scorer",
+    package init(identity: String = "fake-scorer",
                 loglikelihood: (@Sendable (LoglikelihoodRequest) -> LoglikelihoodResult)? = nil,
                 rolling: (@Sendable (Prompt) -> Double)? = nil,
                 generate: (@Sendable (GenerationRequest) -> String)? = nil) {
@@ -53,17 +53,17 @@ public struct FakeScorer: Scorer, Sendable {
     }
 
     /// Scores each request with the log-likelihood rule.
-    public func loglikelihood(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
+    package func loglikelihood(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
         requests.map(loglikelihoodRule)
     }
 
     /// Scores each prompt with the rolling rule.
-    public func loglikelihoodRolling(_ prompts: [Prompt]) throws -> [Double] {
+    package func loglikelihoodRolling(_ prompts: [Prompt]) throws -> [Double] {
         prompts.map(rollingRule)
     }
 
     /// Answers each request with the generation rule, cut before any stop string.
-    public func generate(_ requests: [GenerationRequest]) throws -> [String] {
+    package func generate(_ requests: [GenerationRequest]) throws -> [String] {
         requests.map { $0.truncated(generationRule($0)) }
     }
 

@@ -74,7 +74,7 @@ public struct EvalRunner {
         }
         var metrics: [MetricKey: AggregatedMetric] = [:]
         for (key, values) in items {
-            metrics[key] = Aggregation.aggregate(key.metric, items: values, bootstrapIterations: options.bootstrapIterations,
+            metrics[key] = try Aggregation.aggregate(key.metric, items: values, bootstrapIterations: options.bootstrapIterations,
                                                  seed: options.seed)
         }
         return TaskResult(info: task.info, metrics: metrics, originalCount: documents.count,

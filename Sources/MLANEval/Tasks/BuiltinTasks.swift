@@ -1,117 +1,96 @@
 import Foundation
 
-/// Where the built-in tasks find their files, and their options.
-public struct BuiltinTaskOptions: Sendable {
-    /// The data folder laid out as `../shared/data` (see its MANIFEST.md).
-    public var dataDirectory: URL
-    /// The COCO val2014 images POPE asks about (not shipped with the data); required for `pope_*`.
-    public var popeImageDirectory: URL?
-    /// Which NLVR image(s) each statement is evaluated against (default: permutation 0).
-    public var nlvrImages: NLVRImageSelection
-
-    /// Options for a data folder.
-    public init(dataDirectory: URL, popeImageDirectory: URL? = nil, nlvrImages: NLVRImageSelection = .first) {
-        self.dataDirectory = dataDirectory
-        self.popeImageDirectory = popeImageDirectory
-        self.nlvrImages = nlvrImages
-    }
-}
-
 /// The built-in task catalogue: the paper's suite (BoolQ, RACE, OpenBookQA, HellaSwag; ScienceQA-IMG, POPE)
 /// plus ARC, WinoGrande, CommonsenseQA, LAMBADA and NLVR, each under both protocols.
+///
+/// Every built-in task is a task file shipped as a resource, `tasks/{protocol}/{name}.json`, in the same
+/// format as `mlan eval --task-file` (Docs/EVALUATION.md); its relative paths resolve against the data
+/// folder. This table only lists the names, in order, and what a definition cannot say: which option
+/// supplies POPE's images and NLVR's permutations.
 public enum BuiltinTasks {
-    /// Every built-in task name, language tasks first.
-    public static let names = identities.map(\.name)
+    /// One built-in task: its name and the options it takes from ``BuiltinTaskOptions``.
+    struct Entry: Sendable {
+        /// What the task takes from the options beyond the data folder.
+        enum Needs: Sendable {
+            case dataOnly
+            /// The image folder is ``BuiltinTaskOptions/popeImageDirectory`` (COCO is not in the data folder).
+            case popeImages
+            /// ``BuiltinTaskOptions/nlvrImages`` picks the documents format.
+            case nlvrPermutations
+        }
 
-    /// One line per built-in task: name, modality, dataset and cluster, tab-separated (`mlan eval --list-tasks`).
-    public static var listing: String {
-        identities.map { "\($0.name)\t\($0.modality.rawValue)\t\($0.dataset)\t\($0.cluster)\n" }.joined()
+        let name: String
+        var needs = Needs.dataOnly
     }
 
-    /// Every built-in task's dataset, task cluster and modality.
-    public static let identities: [TaskIdentity] = [
-        LanguageTasks.boolq, raceHigh, raceMiddle, LanguageTasks.openbookqa, LanguageTasks.hellaswag,
-        LanguageTasks.arcEasy, LanguageTasks.arcChallenge, WinoGrandeTask.identity, LanguageTasks.commonsenseQA,
-        LanguageTasks.lambada, VisionTasks.scienceQA, VisionTasks.nlvr, VisionTasks.pope("random"),
-        VisionTasks.pope("popular"), VisionTasks.pope("adversarial"),
+    /// The registry, language tasks first.
+    static let table: [Entry] = [
+        Entry(name: "boolq"), Entry(name: "race"), Entry(name: "race_middle"), Entry(name: "openbookqa"),
+        Entry(name: "hellaswag"), Entry(name: "arc_easy"), Entry(name: "arc_challenge"), Entry(name: "winogrande"),
+        Entry(name: "commonsense_qa"), Entry(name: "lambada_openai"), Entry(name: "scienceqa_img"),
+        Entry(name: "nlvr", needs: .nlvrPermutations), Entry(name: "pope_random", needs: .popeImages),
+        Entry(name: "pope_popular", needs: .popeImages), Entry(name: "pope_adversarial", needs: .popeImages),
     ]
+
+    /// Every built-in task name, language tasks first.
+    public static let names = table.map(\.name)
 
     /// The tasks the paper reports: its language and vision suite (without GQA, AI2D and RealWorldQA, whose
     /// data is not available here).
     public static let paperSuite = ["boolq", "race", "openbookqa", "hellaswag", "scienceqa_img",
                                     "pope_random", "pope_popular", "pope_adversarial"]
 
-    static let raceHigh = TaskIdentity(name: "race", dataset: "race", aliases: ["race_high"],
-                                       cluster: "reading_comprehension", modality: .language)
-    static let raceMiddle = TaskIdentity(name: "race_middle", dataset: "race", aliases: ["race_middle"],
-                                         cluster: "reading_comprehension", modality: .language)
+    /// One line per built-in task: name, modality, dataset and cluster, tab-separated (`mlan eval --list-tasks`),
+    /// read from the lm-eval definitions.
+    /// - Throws: as ``definition(named:protocol:)``.
+    public static var listing: String {
+        get throws {
+            try names.map { name in
+                let definition = try definition(named: name, protocol: .lmEval)
+                return "\(name)\t\(definition.modality.rawValue)\t\(definition.dataset)\t\(definition.taskCluster)\n"
+            }.joined()
+        }
+    }
+
+    /// The file of the built-in task `name` under `evalProtocol` (inside the module's resource bundle).
+    /// - Throws: `EvalError.unknownTask` for a name not in the registry.
+    public static func definitionFile(named name: String, protocol evalProtocol: EvalProtocol) throws -> URL {
+        guard names.contains(name) else { throw EvalError.unknownTask(name: name, known: names) }
+        let bundle = Bundle.module.resourceURL ?? Bundle.module.bundleURL
+        return bundle.appendingPathComponent("tasks/\(evalProtocol.rawValue)/\(name).json")
+    }
+
+    /// The definition of the built-in task `name` under `evalProtocol`, as its task file declares it.
+    /// - Throws: `EvalError.unknownTask`; `TaskDefinition.load(from:)`'s errors for an unreadable resource.
+    public static func definition(named name: String, protocol evalProtocol: EvalProtocol) throws -> TaskDefinition {
+        try TaskDefinition.load(from: try definitionFile(named: name, protocol: evalProtocol))
+    }
 
     /// The task `name` under `evalProtocol`.
     /// - Throws: `EvalError.unknownTask`; `EvalError.invalidOptions` for POPE without an image folder.
     public static func task(named name: String, protocol evalProtocol: EvalProtocol,
                             options: BuiltinTaskOptions) throws -> any EvalTask {
-        let data = options.dataDirectory
-        switch name {
-        case "boolq": return try DeclaredTask(definition: LanguageTasks.boolq(evalProtocol), baseDirectory: data)
-        case "openbookqa":
-            return try DeclaredTask(definition: LanguageTasks.openbookqa(evalProtocol), baseDirectory: data)
-        case "arc_easy", "arc_challenge":
-            return try DeclaredTask(definition: LanguageTasks.arc(challenge: name == "arc_challenge", evalProtocol),
-                                    baseDirectory: data)
-        case "commonsense_qa":
-            return try DeclaredTask(definition: LanguageTasks.commonsenseQA(evalProtocol), baseDirectory: data)
-        case "lambada_openai":
-            return try DeclaredTask(definition: LanguageTasks.lambada(evalProtocol), baseDirectory: data)
-        case "hellaswag":
-            let file = data.appendingPathComponent("hellaswag/hellaswag_val_full.txt")
-            return try DeclaredTask(definition: LanguageTasks.hellaswag(evalProtocol), imageRoot: nil) {
-                try LanguageTasks.readHellaSwag(file)
-            }
-        case "race", "race_middle":
-            let identity = name == "race" ? raceHigh : raceMiddle
-            let directory = data.appendingPathComponent(name == "race" ? "race/test/high" : "race/test/middle")
-            switch evalProtocol {
-            case .lmEval: return RaceTask(identity: identity, directory: directory)
-            case .mlan:
-                return try DeclaredTask(definition: RaceArticle.mlanDefinition(identity), imageRoot: nil) {
-                    try RaceArticle.questionDocuments(in: directory)
-                }
-            }
-        case "winogrande":
-            let partial = data.appendingPathComponent("winogrande/winogrande.jsonl")
-            switch evalProtocol {
-            case .lmEval: return WinoGrandeTask(file: partial)
-            case .mlan:
-                let instructions = data.appendingPathComponent("winogrande/test_instruction_format.json")
-                return try DeclaredTask(definition: WinoGrandeTask.mlanDefinition(), imageRoot: nil) {
-                    try WinoGrandeTask.sentenceDocuments(instructions: instructions, partial: partial)
-                }
-            }
-        case "scienceqa_img":
-            let file = data.appendingPathComponent("scienceqa/llava_test_CQM-A.json")
-            return try DeclaredTask(definition: VisionTasks.scienceQA(evalProtocol),
-                                    imageRoot: data.appendingPathComponent("scienceqa/images/test")) {
-                try VisionTasks.readScienceQA(file)
-            }
-        case "nlvr":
-            let file = data.appendingPathComponent("nlvr/test/test.json")
-            var definition = VisionTasks.nlvr(evalProtocol)
-            if options.nlvrImages == .all {
-                definition.version += "+all-permutations"
-            }
-            return try DeclaredTask(definition: definition, imageRoot: data.appendingPathComponent("nlvr/test")) {
-                [images = options.nlvrImages] in try VisionTasks.readNLVR(file, images: images)
-            }
-        case "pope_random", "pope_popular", "pope_adversarial":
+        guard let entry = table.first(where: { $0.name == name }) else {
+            throw EvalError.unknownTask(name: name, known: names)
+        }
+        var definition = try definition(named: name, protocol: evalProtocol)
+        var imageRoot: URL?
+        switch entry.needs {
+        case .dataOnly:
+            break
+        case .popeImages:
             guard let images = options.popeImageDirectory else {
                 throw EvalError.invalidOptions(
                     "\(name) needs the COCO val2014 images it asks about: pass their folder (--image-dir)")
             }
-            return try DeclaredTask(definition: VisionTasks.pope(String(name.dropFirst(5)), evalProtocol),
-                                    baseDirectory: data, imageRoot: images)
-        default:
-            throw EvalError.unknownTask(name: name, known: names)
+            imageRoot = images
+        case .nlvrPermutations where options.nlvrImages == .all:
+            definition.documents?.format = .nlvrAllPermutations
+            definition.version += "+all-permutations"
+        case .nlvrPermutations:
+            break
         }
+        return try DeclaredTask(definition: definition, baseDirectory: options.dataDirectory, imageRoot: imageRoot)
     }
 
     /// The tasks `names` under `evalProtocol`, in order; `"paper"` expands to ``paperSuite`` and `"all"` to

@@ -12,6 +12,7 @@ public struct DeclaredTask: EvalTask {
     private let loader: @Sendable () throws -> [TaskDocument]
     private let imageRoot: URL?
     private let prompt: PromptTemplate
+    private let continuation: PromptTemplate?
     private let imageTemplates: [PromptTemplate]
     private let pipelines: [FilterPipeline]
 
@@ -47,6 +48,9 @@ public struct DeclaredTask: EvalTask {
         self.loader = loader
         self.imageRoot = imageRoot
         prompt = try PromptTemplate(definition.docToText, source: source)
+        continuation = try definition.docToContinuation.map {
+            try PromptTemplate($0, source: source, field: "doc_to_continuation")
+        }
         imageTemplates = try definition.images.map { try PromptTemplate($0, source: source, field: "images") }
         pipelines = definition.outputType == .generateUntil ? try definition.filters.map { try $0.makePipeline() } : []
         var config = definition.json
@@ -88,8 +92,16 @@ public struct DeclaredTask: EvalTask {
         switch definition.outputType {
         case .multipleChoice:
             let gold = try goldIndex(doc, choices: choices)
-            let requests = choices.map {
-                LoglikelihoodRequest(context: context, continuation: definition.targetDelimiter + $0)
+            let requests: [LoglikelihoodRequest]
+            if let continuation {  // partial scoring: the choice ends the context, one continuation for all
+                let shared = definition.targetDelimiter + (try continuation.render(doc))
+                requests = choices.map {
+                    LoglikelihoodRequest(context: Prompt(text: text + $0, images: images), continuation: shared)
+                }
+            } else {
+                requests = choices.map {
+                    LoglikelihoodRequest(context: context, continuation: definition.targetDelimiter + $0)
+                }
             }
             return EvalInstance(id: id, kind: .multipleChoice(requests, choices: choices, gold: [gold]))
         case .loglikelihood:

@@ -77,25 +77,24 @@ public enum FieldPath {
     }
 }
 
-/// How a dataset file holds its records.
-public enum DocumentFormat: String, Sendable, CaseIterable {
-    /// One JSON object per line.
-    case jsonl
-    /// One JSON array of objects.
-    case json
-}
-
 /// Reads dataset files into ``TaskDocument``s, failing on the first bad record with its file and line.
 public enum DocumentReader {
-    /// Every record of `url` in file order.
+    /// Every record of `url` (a file, or a folder for the RACE formats) in file order.
     /// - Throws: `EvalError.unreadableFile`, or `EvalError.invalidJSON` naming the line (JSONL) or index
     ///   (JSON array) of the first record that is not a JSON object. Empty lines at the end of a JSONL file
-    ///   are allowed; an empty line before the last record is an error.
+    ///   are allowed; an empty line before the last record is an error. The other formats' readers throw
+    ///   `EvalError` naming the file, record and field of the first bad record.
     public static func read(_ url: URL, format: DocumentFormat) throws -> [TaskDocument] {
-        let bytes = try contents(of: url)
         switch format {
-        case .jsonl: return try readLines(bytes, path: url.path)
-        case .json: return try readArray(bytes, path: url.path)
+        case .jsonl: return try readLines(try contents(of: url), path: url.path)
+        case .json: return try readArray(try contents(of: url), path: url.path)
+        case .hellaswag: return try HellaSwagReader.read(url)
+        case .raceArticles: return try RaceArticle.articleDocuments(in: url)
+        case .raceQuestions: return try RaceArticle.questionDocuments(in: url)
+        case .winograndeSentences: return try WinoGrandeReader.sentenceDocuments(instructions: url)
+        case .scienceQA: return try ScienceQAReader.read(url)
+        case .nlvr: return try NLVRReader.read(url, images: .first)
+        case .nlvrAllPermutations: return try NLVRReader.read(url, images: .all)
         }
     }
 

@@ -18,7 +18,7 @@ extension TaskDefinition {
     /// `output_type` (`multiple_choice` | `loglikelihood` | `loglikelihood_rolling` | `generate_until`);
     /// `doc_to_text` (a ``PromptTemplate``); `doc_to_choice` (a list, or a field path); `doc_to_target`
     /// (`{"index": n}`, `{"field": path, "labels": [...] | "labels_field": path}`, `{"template": "…"}`);
-    /// `answer_format` (`text` | `letter`); `target_delimiter`; `conversation`
+    /// `answer_format` (`text` | `letter`); `target_delimiter`; `doc_to_continuation` (a template); `conversation`
     /// `{"system", "assistant_prefill"}`; `images` (path templates); `image_root`; `generation_kwargs`
     /// `{"until", "max_new_tokens"}`; `filter_list` (`[{"name", "filter": [{"function": …}]}]`);
     /// `metric_list` (`[{"metric", "ignore_case", "ignore_punctuation"}]`); `primary_metric`.
@@ -70,7 +70,8 @@ extension TaskDefinition {
             docToText: try reader.requiredString("doc_to_text"), docToChoice: try reader.choiceSource(),
             docToTarget: try reader.targetSource(),
             answerFormat: try reader.enumeration("answer_format", AnswerFormat.self) ?? .text,
-            targetDelimiter: try reader.string("target_delimiter") ?? " ", conversation: conversation,
+            targetDelimiter: try reader.string("target_delimiter") ?? " ",
+            docToContinuation: try reader.string("doc_to_continuation"), conversation: conversation,
             images: try reader.strings("images") ?? [], imageRoot: try reader.string("image_root"),
             until: try generation?.strings("until") ?? ["\n\n"],
             maxNewTokens: try generation?.int("max_new_tokens") ?? 32,
@@ -109,6 +110,11 @@ extension TaskDefinition {
                        "\(spec.metric.rawValue) does not apply to \(outputType.rawValue) tasks")
         }
         if outputType == .multipleChoice && docToChoice == nil { throw fail("doc_to_choice", "multiple choice needs choices") }
+        if let docToContinuation {
+            guard outputType == .multipleChoice else { throw fail("doc_to_continuation", "applies to multiple choice only") }
+            guard conversation == nil else { throw fail("doc_to_continuation", "needs a raw-text prompt, not a conversation") }
+            _ = try PromptTemplate(docToContinuation, source: source, field: "doc_to_continuation")
+        }
         if outputType != .loglikelihoodRolling && docToTarget == nil { throw fail("doc_to_target", "is required") }
         if outputType == .generateUntil && maxNewTokens < 1 { throw fail("generation_kwargs.max_new_tokens", "must be positive") }
         if outputType == .generateUntil && filters.isEmpty { throw fail("filter_list", "needs at least one pipeline") }
@@ -129,6 +135,7 @@ extension TaskDefinition {
             object["documents"] = ["path": .string(documents.path), "format": .string(documents.format.rawValue)]
         }
         if let idField { object["id_field"] = .string(idField) }
+        if let docToContinuation { object["doc_to_continuation"] = .string(docToContinuation) }
         switch docToChoice {
         case .list(let choices): object["doc_to_choice"] = .array(choices.map(JSONValue.string))
         case .field(let path): object["doc_to_choice"] = .string(path)

@@ -110,6 +110,10 @@ public struct TaskDefinition: Sendable, Equatable {
     public var answerFormat: AnswerFormat
     /// Put between the context and each choice for multiple choice (lm-eval's `target_delimiter`).
     public var targetDelimiter: String
+    /// Multiple choice with one continuation for every choice (WinoGrande's partial scoring): each choice is
+    /// appended to the rendered `doc_to_text` to make its context, and `target_delimiter` + this rendered
+    /// template is the continuation scored after each; nil scores the choices as continuations.
+    public var docToContinuation: String?
     /// Conversation settings; nil for raw-text prompts.
     public var conversation: Conversation?
     /// Templates of image paths (relative to the image root); each needs an `<image>` in the prompt.
@@ -132,7 +136,8 @@ public struct TaskDefinition: Sendable, Equatable {
                 modality: Modality = .language, protocolName: String = "custom", version: String = "1.0",
                 documents: Documents? = nil, idField: String? = nil, outputType: OutputType, docToText: String,
                 docToChoice: ChoiceSource? = nil, docToTarget: TargetSource?, answerFormat: AnswerFormat = .text,
-                targetDelimiter: String = " ", conversation: Conversation? = nil, images: [String] = [],
+                targetDelimiter: String = " ", docToContinuation: String? = nil,
+                conversation: Conversation? = nil, images: [String] = [],
                 imageRoot: String? = nil, until: [String] = ["\n\n"], maxNewTokens: Int = 32,
                 filters: [FilterPipelineSpec] = [], metrics: [MetricSpec], primaryMetric: String? = nil) {
         self.task = task
@@ -150,6 +155,7 @@ public struct TaskDefinition: Sendable, Equatable {
         self.docToTarget = docToTarget
         self.answerFormat = answerFormat
         self.targetDelimiter = targetDelimiter
+        self.docToContinuation = docToContinuation
         self.conversation = conversation
         self.images = images
         self.imageRoot = imageRoot

@@ -2,30 +2,30 @@ import Foundation
 import MLANCore
 
 /// One RACE article with its questions, as the original release stores it (one JSON file per article).
-public struct RaceArticle: Sendable, Equatable {
+struct RaceArticle: Sendable, Equatable {
     /// One question of an article.
-    public struct Question: Sendable, Equatable {
+    struct Question: Sendable, Equatable {
         /// The question (a cloze ends with `  _  .`).
-        public var question: String
+        var question: String
         /// The four options.
-        public var options: [String]
+        var options: [String]
         /// The gold option's index (0-3).
-        public var answer: Int
+        var answer: Int
     }
 
     /// The file's `id` (`high1234.txt`).
-    public var id: String
+    var id: String
     /// The passage.
-    public var article: String
+    var article: String
     /// Its questions, in file order.
-    public var questions: [Question]
+    var questions: [Question]
     /// The file it was read from.
-    public var file: String
+    var file: String
 
     /// Reads every article of a RACE split folder (`race/test/high`), ordered by the number in the file
     /// name (`1.txt`, `2.txt`, …, `10.txt`).
     /// - Throws: `EvalError` naming the file and field of the first malformed article.
-    public static func readAll(in directory: URL) throws -> [RaceArticle] {
+    static func readAll(in directory: URL) throws -> [RaceArticle] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }
@@ -42,7 +42,7 @@ public struct RaceArticle: Sendable, Equatable {
 
     /// Reads one article file.
     /// - Throws: `EvalError` naming the file and the field at fault.
-    public static func read(_ url: URL) throws -> RaceArticle {
+    static func read(_ url: URL) throws -> RaceArticle {
         let bytes = try DocumentReader.contents(of: url)
         let document = TaskDocument(fields: try DocumentReader.parse(bytes[...], path: url.path, record: .file),
                                     source: url.path, record: .file)
@@ -74,7 +74,7 @@ public struct RaceArticle: Sendable, Equatable {
     /// lm-eval's `doc_to_text` (`race/preprocess_race.py`): the article, every question but the last with
     /// its answer (a cloze question ending in `  _  .` contributes its last five characters and the answer),
     /// then the last question.
-    public var lmEvalPrompt: String {
+    var lmEvalPrompt: String {
         var text = "Article: " + article + "\n\n"
         for problem in questions.dropLast() {
             let answer = problem.options[problem.answer]
@@ -88,49 +88,24 @@ public struct RaceArticle: Sendable, Equatable {
     }
 }
 
-/// RACE under lm-eval's protocol: one document per article, scoring only its last question with the
-/// earlier questions and answers in the context (`race.yaml` + `preprocess_race.py`; high: 1045 articles).
-public struct RaceTask: EvalTask {
-    /// Names, metrics and configuration.
-    public let info: TaskInfo
-    private let directory: URL
-
-    /// The lm-eval RACE task over the articles in `directory` (`race/test/high` or `race/test/middle`).
-    public init(identity: TaskIdentity, directory: URL) {
-        self.directory = directory
-        info = TaskInfo(name: identity.name, dataset: identity.dataset, datasetAliases: identity.aliases,
-                        taskCluster: identity.cluster, modality: identity.modality, protocolName: "lm-eval",
-                        version: "2.0", metrics: [MetricSpec(.acc)], primaryMetric: MetricKey(.acc),
-                        config: [
-                            "task": .string(identity.name), "output_type": "multiple_choice",
-                            "documents": .string(directory.path),
-                            "doc_to_text": .string("preprocess_race.doc_to_text: \"Article: {article}\\n\\n\" + each "
-                                + "earlier question with its answer + the last question"),
-                            "doc_to_choice": "the last question's four options",
-                            "doc_to_target": "the last question's answer", "target_delimiter": " ",
-                            "metric_list": .array([MetricSpec(.acc).json]), "version": "2.0",
-                        ])
-    }
-
-    /// Every document, in file order.
-    /// - Throws: `EvalError` naming the file, record and field of the first bad record.
-    public func documents() throws -> [RaceArticle] {
-        try RaceArticle.readAll(in: directory)
-    }
-
-    /// The requests and targets of `doc`.
-    /// - Throws: `EvalError` naming the file, record and field that cannot be turned into requests.
-    public func instance(for doc: RaceArticle, index: Int) throws -> EvalInstance {
-        let context = Prompt(text: doc.lmEvalPrompt)
-        let last = doc.questions[doc.questions.count - 1]
-        let requests = last.options.map { LoglikelihoodRequest(context: context, continuation: " " + $0) }
-        return EvalInstance(id: doc.id, kind: .multipleChoice(requests, choices: last.options, gold: [last.answer]))
-    }
-}
-
 extension RaceArticle {
+    /// One document per article, for lm-eval's protocol, which scores the last question with the earlier ones
+    /// answered in its context (`race.yaml` + `preprocess_race.py`): `id`, `context` (``lmEvalPrompt``),
+    /// `options` and `answer` (an index) of the last question.
+    /// - Throws: as ``readAll(in:)``.
+    static func articleDocuments(in directory: URL) throws -> [TaskDocument] {
+        try readAll(in: directory).map { article in
+            let last = article.questions[article.questions.count - 1]
+            return TaskDocument(fields: ["id": .string(article.id), "context": .string(article.lmEvalPrompt),
+                                         "options": .array(last.options.map(JSONValue.string)),
+                                         "answer": .int(last.answer)],
+                                source: article.file, record: .file)
+        }
+    }
+
     /// One document per question (the `mlan` protocol scores every question): `id`, `article`, `question`,
     /// `options`, `answer` (a letter).
+    /// - Throws: as ``readAll(in:)``.
     static func questionDocuments(in directory: URL) throws -> [TaskDocument] {
         try readAll(in: directory).flatMap { article in
             article.questions.enumerated().map { offset, question in
@@ -141,14 +116,5 @@ extension RaceArticle {
                              source: article.file, record: .index(offset))
             }
         }
-    }
-
-    /// RACE under the paper's protocol: every question with its article, options as letters.
-    static func mlanDefinition(_ identity: TaskIdentity) -> TaskDefinition {
-        var definition = MLANProtocol.choice(
-            identity, userTurn: "Article: {article}\nQuestion: {question}\(MLANProtocol.chooseInstruction){options|options}",
-            choices: .field("options"), target: .field("answer", labels: .list(["A", "B", "C", "D"])))
-        definition.idField = "id"
-        return definition
     }
 }
