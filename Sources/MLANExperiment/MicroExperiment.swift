@@ -59,7 +59,7 @@ public final class MicroExperiment {
             let ids = tokenizer.encode(String(line), addSpecialTokens: false) + [eos]
             return Example(id: "corpus-\(index)", tokens: TokenizedExample(ids: ids, isTarget: ids.indices.map { $0 > 0 }))
         }
-        llava.train(only: [.languageModel])
+        llava.freezeAll(except: [.languageModel])
         stages.append(try train("stage0_pretrain", llava.languageModel, corpusExamples, recipe.pretrain, collator, profile: nil))
 
         // Stage 1: alignment on captions with the plain template.
@@ -67,7 +67,7 @@ public final class MicroExperiment {
         let captionExamples = try captions.map {
             try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
         }
-        llava.train(only: [.projector, .visionTower])  // the micro tower starts from scratch, so it trains here
+        llava.freezeAll(except: [.projector, .visionTower])  // the micro tower starts from scratch, so it trains here
         let alignModel = LlavaTrainingModel(llava, images: pixels)
         stages.append(try train("stage1_align", alignModel, captionExamples, recipe.align, collator,
                                 profile: profile(llava, trainedLanguage: false, trainedTower: true)))
@@ -104,7 +104,7 @@ public final class MicroExperiment {
             let examples = try mixture.records.map {
                 try Example($0, template: template, tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
             }
-            llava.train(only: [.projector, .languageModel])
+            llava.freezeAll(except: [.projector, .languageModel])
             let stage = try train("stage2_\(spec.name)", LlavaTrainingModel(llava, images: pixels), examples,
                                   recipe.instruct, collator, profile: profile(llava, trainedLanguage: true, trainedTower: false))
             stages.append(stage)

@@ -171,7 +171,7 @@ import Testing
         let model = LlavaForConditionalGeneration(.tiny, rng: &rng)
         model.freezeVisionTower()
         #expect(model.isFrozen(.visionTower) && !model.isFrozen(.projector) && !model.isFrozen(.languageModel))
-        model.train(only: [.projector])
+        model.freezeAll(except: [.projector])
         #expect(model.isFrozen(.visionTower) && !model.isFrozen(.projector) && model.isFrozen(.languageModel))
         let ex = TokenizedExample(ids: [1, 127, 5, 6], isTarget: [false, false, true, true])
         try model.loss([ex], images: [[Tensor.normal([3, 16, 16], using: &rng)].map(PixelValues.init(tensor:))]).backward()

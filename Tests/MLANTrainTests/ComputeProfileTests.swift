@@ -32,13 +32,13 @@ import Testing
         let llava = LlavaForConditionalGeneration(.tiny, rng: &rng)
         let n = StageRunnerTests.counts(llava)
         let (language, projector, tower) = (Int(n.language), Int(n.projector), Int(n.tower))
-        llava.train(only: [.projector])  // stage 1
+        llava.freezeAll(except: [.projector])  // stage 1
         #expect(ComputeProfile(llava) == ComputeProfile(trainedParameters: 0, frozenBackpropParameters: language,
                                                         imageOnlyForwardParameters: tower, imageOnlyTrainedParameters: projector))
-        llava.train(only: [.projector, .languageModel])  // stage 2
+        llava.freezeAll(except: [.projector, .languageModel])  // stage 2
         #expect(ComputeProfile(llava) == ComputeProfile(trainedParameters: language, frozenBackpropParameters: 0,
                                                         imageOnlyForwardParameters: tower, imageOnlyTrainedParameters: projector))
-        llava.train(only: [.visionTower])  // a frozen projector between a trained tower and the LLM
+        llava.freezeAll(except: [.visionTower])  // a frozen projector between a trained tower and the LLM
         #expect(ComputeProfile(llava) == ComputeProfile(trainedParameters: 0, frozenBackpropParameters: language,
                                                         imageOnlyTrainedParameters: tower,
                                                         imageOnlyFrozenBackpropParameters: projector))

@@ -35,7 +35,7 @@ extension BinaryFunction {
 
 /// The elementwise functions of the tensor ops and their derivatives. Each writes its formula once, in the
 /// order of operations the op has always used, so only `FastMath.exp` moves results (by at most 2 ulp).
-enum Fn {
+enum Elementwise {
     struct Add: BinaryFunction {
         @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b }
         @inline(__always) func callAsFunction(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> { a + b }

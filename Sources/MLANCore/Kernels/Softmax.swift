@@ -98,8 +98,8 @@ extension Tensor {
         return result.recorded("softmax", inputs: [self]) { g in
             guard inner == 1 else {
                 // dx = y * (g - sum(g * y))
-                let gy = Broadcast.zip(g, result, Fn.Multiply())
-                return [Broadcast.zip(result, g - gy.sum(axes: [ax], keepDims: true), Fn.Multiply())]
+                let gy = Broadcast.zip(g, result, Elementwise.Multiply())
+                return [Broadcast.zip(result, g - gy.sum(axes: [ax], keepDims: true), Elementwise.Multiply())]
             }
             return [Tensor.rowKernel(result, g) { y, g, dx in
                 SoftmaxKernel.softmaxBackward(y: y, g: g, rows: outer, size: size, into: dx)
@@ -115,8 +115,8 @@ extension Tensor {
         return result.recorded("log_softmax", inputs: [self]) { g in
             guard inner == 1 else {
                 // dx = g - softmax * sum(g)
-                let probabilities = Broadcast.map(result, Fn.Exp())
-                return [g - Broadcast.zip(probabilities, g.sum(axes: [ax], keepDims: true), Fn.Multiply())]
+                let probabilities = Broadcast.map(result, Elementwise.Exp())
+                return [g - Broadcast.zip(probabilities, g.sum(axes: [ax], keepDims: true), Elementwise.Multiply())]
             }
             return [Tensor.rowKernel(result, g) { y, g, dx in
                 SoftmaxKernel.logSoftmaxBackward(y: y, g: g, rows: outer, size: size, into: dx)

@@ -3,57 +3,57 @@ import Foundation
 extension Tensor {
     /// Elementwise e^x.
     public func exp() -> Tensor {
-        let out = Broadcast.map(self, Fn.Exp(), grain: Activation.grain)
-        return out.recorded("exp", inputs: [self]) { g in [Broadcast.zip(g, out, Fn.Multiply())] }
+        let out = Broadcast.map(self, Elementwise.Exp(), grain: Activation.grain)
+        return out.recorded("exp", inputs: [self]) { g in [Broadcast.zip(g, out, Elementwise.Multiply())] }
     }
 
     /// Elementwise natural logarithm.
     public func log() -> Tensor {
-        Broadcast.map(self, Fn.Log(), grain: Activation.grain).recorded("log", inputs: [self]) { g in
-            [Broadcast.zip(g, self, Fn.Divide())]
+        Broadcast.map(self, Elementwise.Log(), grain: Activation.grain).recorded("log", inputs: [self]) { g in
+            [Broadcast.zip(g, self, Elementwise.Divide())]
         }
     }
 
     /// Elementwise square root.
     public func sqrt() -> Tensor {
-        let out = Broadcast.map(self, Fn.Sqrt())
-        return out.recorded("sqrt", inputs: [self]) { g in [Broadcast.zip(g, out, Fn.SqrtGradient())] }
+        let out = Broadcast.map(self, Elementwise.Sqrt())
+        return out.recorded("sqrt", inputs: [self]) { g in [Broadcast.zip(g, out, Elementwise.SqrtGradient())] }
     }
 
     /// Elementwise 1 / sqrt(x).
     public func rsqrt() -> Tensor {
-        let out = Broadcast.map(self, Fn.Rsqrt())
-        return out.recorded("rsqrt", inputs: [self]) { g in [Broadcast.zip(g, out, Fn.RsqrtGradient())] }
+        let out = Broadcast.map(self, Elementwise.Rsqrt())
+        return out.recorded("rsqrt", inputs: [self]) { g in [Broadcast.zip(g, out, Elementwise.RsqrtGradient())] }
     }
 
     /// Elementwise x^exponent.
     public func pow(_ exponent: Float) -> Tensor {
-        Broadcast.map(self, Fn.Power(e: exponent), grain: Activation.grain).recorded("pow", inputs: [self]) { g in
-            [Broadcast.zip(g, self, Fn.PowerGradient(e: exponent), grain: Activation.grain)]
+        Broadcast.map(self, Elementwise.Power(e: exponent), grain: Activation.grain).recorded("pow", inputs: [self]) { g in
+            [Broadcast.zip(g, self, Elementwise.PowerGradient(e: exponent), grain: Activation.grain)]
         }
     }
 
     /// Elementwise hyperbolic tangent.
     public func tanh() -> Tensor {
-        let out = Broadcast.map(self, Fn.Tanh(), grain: Activation.grain)
-        return out.recorded("tanh", inputs: [self]) { g in [Broadcast.zip(g, out, Fn.TanhGradient())] }
+        let out = Broadcast.map(self, Elementwise.Tanh(), grain: Activation.grain)
+        return out.recorded("tanh", inputs: [self]) { g in [Broadcast.zip(g, out, Elementwise.TanhGradient())] }
     }
 
     /// Elementwise logistic sigmoid 1 / (1 + e^-x).
     public func sigmoid() -> Tensor {
-        let out = Broadcast.map(self, Fn.Sigmoid(), grain: Activation.grain)
-        return out.recorded("sigmoid", inputs: [self]) { g in [Broadcast.zip(g, out, Fn.SigmoidGradient())] }
+        let out = Broadcast.map(self, Elementwise.Sigmoid(), grain: Activation.grain)
+        return out.recorded("sigmoid", inputs: [self]) { g in [Broadcast.zip(g, out, Elementwise.SigmoidGradient())] }
     }
 
     /// Elementwise max(x, 0).
     public func relu() -> Tensor {
-        Broadcast.map(self, Fn.ReLU()).recorded("relu", inputs: [self]) { g in [Broadcast.zip(g, self, Fn.ReLUGradient())] }
+        Broadcast.map(self, Elementwise.ReLU()).recorded("relu", inputs: [self]) { g in [Broadcast.zip(g, self, Elementwise.ReLUGradient())] }
     }
 
     /// Elementwise x * sigmoid(x) (SiLU / swish), Llama's MLP activation.
     public func silu() -> Tensor {
-        Broadcast.map(self, Fn.SiLU(), grain: Activation.grain).recorded("silu", inputs: [self]) { g in
-            [Broadcast.zip(g, self, Fn.SiLUGradient(), grain: Activation.grain)]
+        Broadcast.map(self, Elementwise.SiLU(), grain: Activation.grain).recorded("silu", inputs: [self]) { g in
+            [Broadcast.zip(g, self, Elementwise.SiLUGradient(), grain: Activation.grain)]
         }
     }
 
@@ -64,20 +64,20 @@ extension Tensor {
     public func gelu(approximate: GELUApproximation = .none) -> Tensor {
         switch approximate {
         case .none:
-            return Broadcast.map(self, Fn.GELU(), grain: Activation.grain).recorded("gelu", inputs: [self]) { g in
-                [Broadcast.zip(g, self, Fn.GELUGradient(), grain: Activation.grain)]
+            return Broadcast.map(self, Elementwise.GELU(), grain: Activation.grain).recorded("gelu", inputs: [self]) { g in
+                [Broadcast.zip(g, self, Elementwise.GELUGradient(), grain: Activation.grain)]
             }
         case .tanh:
-            return Broadcast.map(self, Fn.GELUTanh(), grain: Activation.grain).recorded("gelu_tanh", inputs: [self]) { g in
-                [Broadcast.zip(g, self, Fn.GELUTanhGradient(), grain: Activation.grain)]
+            return Broadcast.map(self, Elementwise.GELUTanh(), grain: Activation.grain).recorded("gelu_tanh", inputs: [self]) { g in
+                [Broadcast.zip(g, self, Elementwise.GELUTanhGradient(), grain: Activation.grain)]
             }
         }
     }
 
     /// Elementwise x * sigmoid(1.702 x), CLIP's `quick_gelu`.
     public func quickGELU() -> Tensor {
-        Broadcast.map(self, Fn.QuickGELU(), grain: Activation.grain).recorded("quick_gelu", inputs: [self]) { g in
-            [Broadcast.zip(g, self, Fn.QuickGELUGradient(), grain: Activation.grain)]
+        Broadcast.map(self, Elementwise.QuickGELU(), grain: Activation.grain).recorded("quick_gelu", inputs: [self]) { g in
+            [Broadcast.zip(g, self, Elementwise.QuickGELUGradient(), grain: Activation.grain)]
         }
     }
 }

@@ -241,7 +241,7 @@ extension Tensor {
     public func expanded(to target: [Int]) -> Tensor {
         if shape == target { return self }
         precondition(Broadcast.shape(shape, target) == target, "Shape \(shape) does not broadcast to \(target)")
-        return Broadcast.zip(self, Tensor(0), into: target, Fn.First()).recorded("expand", inputs: [self]) { g in
+        return Broadcast.zip(self, Tensor(0), into: target, Elementwise.First()).recorded("expand", inputs: [self]) { g in
             [g.sum(to: shape)]
         }
     }

@@ -26,8 +26,9 @@ extension LlavaForConditionalGeneration {
     /// Freezes the vision tower, as both LLaVA stages do.
     public func freezeVisionTower() { freeze([.visionTower]) }
 
-    /// Freezes exactly the components not in `trainable` and unfreezes the others.
-    public func train(only trainable: Set<LlavaComponent>) {
+    /// Freezes every component not in `trainable` and unfreezes those in it: `freezeAll(except: [.projector])`
+    /// is stage 1.
+    public func freezeAll(except trainable: Set<LlavaComponent>) {
         unfreeze(LlavaComponent.allCases.filter { trainable.contains($0) })
         freeze(LlavaComponent.allCases.filter { !trainable.contains($0) })
     }

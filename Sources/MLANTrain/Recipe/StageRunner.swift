@@ -30,13 +30,13 @@ public struct StageRunner {
         let profile: ComputeProfile?  // nil: the language model alone, every parameter on every token
         switch config.stage {
         case .pretrain:
-            llava.train(only: [.languageModel])
+            llava.freezeAll(except: [.languageModel])
             (model, profile) = (llava.languageModel, nil)
         case .align:
-            llava.train(only: [.projector])
+            llava.freezeAll(except: [.projector])
             (model, profile) = (LlavaTrainingModel(llava, images: pixelStore(llava)), ComputeProfile(llava))
         case .instruct:
-            llava.train(only: [.projector, .languageModel])
+            llava.freezeAll(except: [.projector, .languageModel])
             (model, profile) = (LlavaTrainingModel(llava, images: pixelStore(llava)), ComputeProfile(llava))
         }
         let trainer = try Trainer(model: model, config: config.train, examples: examples, collator: collator,
