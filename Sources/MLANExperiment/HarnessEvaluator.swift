@@ -25,19 +25,22 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
     /// - Throws: `ExperimentError.missingMetric` when a task reports no primary metric; task, scorer and
     ///   manifest errors from MLANEval; `ExperimentError.dataDirectoryNotFound` for built-in tasks without data.
     public func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
-                         tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?) throws -> [TaskScore] {
+                         tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?,
+                         sampleLog: URL? = nil) throws -> [TaskScore] {
         let scorer = LlavaScorer(model: model, tokenizer: tokenizer, template: VicunaTemplate(),
                                  imageProcessor: images.processor, addsBOS: false, identity: "micro-llava")
-        return try evaluate(scorer: scorer, tasks: tasks, limit: limit, seed: seed, trainingManifest: trainingManifest)
+        return try evaluate(scorer: scorer, tasks: tasks, limit: limit, seed: seed, trainingManifest: trainingManifest,
+                            sampleLog: sampleLog)
     }
 
     /// Scores `scorer` on a seeded subset of `limit` documents of each task (what ``evaluate(_:tokenizer:images:tasks:limit:seed:trainingManifest:)``
     /// does with the model's LLaVA scorer).
     /// - Throws: as that method.
     public func evaluate(scorer: any Scorer, tasks: [ExperimentTask], limit: Int, seed: UInt64,
-                         trainingManifest: URL?) throws -> [TaskScore] {
+                         trainingManifest: URL?, sampleLog: URL? = nil) throws -> [TaskScore] {
         let evalTasks = try makeTasks(tasks)
-        let options = EvalOptions(sampleSize: limit, seed: seed,
+        if let sampleLog { try FileManager.default.createDirectory(at: sampleLog, withIntermediateDirectories: true) }
+        let options = EvalOptions(sampleSize: limit, seed: seed, sampleLogDirectory: sampleLog,
                                   trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
                                   allowSeenTasks: true, template: "v1")
         let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: progress)).run(evalTasks)

@@ -11,7 +11,7 @@ import MLANTrain
 public final class MicroExperiment {
     public let recipe: MicroRecipe
     /// Everything goes here: report.md, report.html, results.json, and per seed `seed-N/` with world/,
-    /// tokenizer.json, runs/ and mixtures/.
+    /// tokenizer.json, runs/, mixtures/ and samples/RECIPE/ (every evaluated answer).
     public let output: URL
     /// Progress messages (stage starts, evaluations); trainers print their own progress lines.
     public var onNote: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
@@ -115,11 +115,12 @@ public final class MicroExperiment {
         func evaluate(_ name: String, manifest: URL?) throws -> [TaskScore] {
             onNote("\(tag) [eval \(name)] \(worldTasks.count) micro-world tasks × \(recipe.evalLimit) documents"
                 + (nlvrTasks.isEmpty ? "" : ", NLVR × \(recipe.nlvrLimit)"))
+            let samples = folder.appendingPathComponent("samples/\(name)")
             var scores = try evaluator.evaluate(llava, tokenizer: tokenizer, images: pixels, tasks: worldTasks,
-                                                limit: recipe.evalLimit, seed: seed, trainingManifest: manifest)
+                                                limit: recipe.evalLimit, seed: seed, trainingManifest: manifest, sampleLog: samples)
             if !nlvrTasks.isEmpty {
                 scores += try evaluator.evaluate(llava, tokenizer: tokenizer, images: pixels, tasks: nlvrTasks,
-                                                 limit: recipe.nlvrLimit, seed: seed, trainingManifest: manifest)
+                                                 limit: recipe.nlvrLimit, seed: seed, trainingManifest: manifest, sampleLog: samples)
             }
             return scores
         }

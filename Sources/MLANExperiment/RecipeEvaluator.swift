@@ -73,8 +73,9 @@ public struct TaskScore: Sendable, Codable, Equatable {
 /// substitute their own.
 public protocol RecipeEvaluator {
     /// Scores `model` on (a seeded subset of `limit` documents of) each task, with `trainingManifest` (the
-    /// stage-2 mixture's manifest; nil for the untuned model) deciding which scores are zero-shot.
+    /// stage-2 mixture's manifest; nil for the untuned model) deciding which scores are zero-shot, writing each
+    /// answer to `samples_{task}.jsonl` in `sampleLog` when given.
     /// - Throws: when a task cannot be read or scored, or reports no primary metric.
     func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
-                  tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?) throws -> [TaskScore]
+                  tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?, sampleLog: URL?) throws -> [TaskScore]
 }
