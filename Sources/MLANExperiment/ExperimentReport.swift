@@ -3,23 +3,31 @@ import MLANTrain
 
 /// A point of a loss curve.
 public struct LossPoint: Codable, Sendable, Equatable {
+    /// The optimizer step.
     public var step: Int
+    /// The training loss logged at it.
     public var loss: Double
 }
 
 /// One training stage's outcome.
 public struct StageResult: Codable, Sendable {
+    /// `stage0_pretrain`, `stage1_align`, `stage2_{mixture}`.
     public var name: String
+    /// Examples, tokens, FLOPs and seconds.
     public var efficiency: EfficiencyReport
+    /// The logged loss curve.
     public var losses: [LossPoint]
 }
 
 /// One recipe (mixture) under one seed: its scores and its stage-2 run (nil for the untuned model).
 public struct RecipeRun: Codable, Sendable {
+    /// `none` or the mixture's name.
     public var name: String
     /// Share of language-only examples in its stage-2 mixture (nil: no stage 2).
     public var languageFraction: Double?
+    /// One score per evaluated task.
     public var scores: [TaskScore]
+    /// Its stage-2 run.
     public var training: StageResult?
 
     /// Mean accuracy over the zero-shot held-out tasks of `modality` (all modalities when nil); nil when none.
@@ -31,15 +39,21 @@ public struct RecipeRun: Codable, Sendable {
 
 /// Everything one seed produced.
 public struct SeedRun: Codable, Sendable {
+    /// The seed of the world, the initialisation and the data order.
     public var seed: UInt64
+    /// Every training stage, in order.
     public var stages: [StageResult]
+    /// `none`, then each mixture.
     public var recipes: [RecipeRun]
 }
 
 /// A value measured once per seed, with its mean and sample standard deviation (0 for one seed).
 public struct SeedStatistic: Codable, Sendable, Equatable {
+    /// One value per seed, in seed order.
     public var perSeed: [Double]
+    /// Their mean.
     public var mean: Double
+    /// Their sample standard deviation.
     public var std: Double
 
     /// The statistic of `values` (one per seed).
@@ -55,19 +69,26 @@ public struct SeedStatistic: Codable, Sendable, Equatable {
 
 /// One task's cell for one recipe, over the seeds.
 public struct TaskCell: Codable, Sendable {
+    /// The task's name.
     public var task: String
+    /// Its cluster.
     public var cluster: String
+    /// `"language"` or `"vision"`.
     public var modality: String
+    /// Its table block.
     public var block: TaskBlock
     /// The manifests' verdict under every seed: true when no stage-2 mixture source shares the task's dataset
     /// or cluster. A held-out-block cell that is not held out is marked and never averaged.
     public var heldOut: Bool
     /// Accuracy per seed, its mean and sample standard deviation.
     public var perSeed: [Double]
+    /// The mean accuracy.
     public var mean: Double
+    /// The sample standard deviation across seeds.
     public var std: Double
     /// Mean over seeds of the chance and majority baselines of the evaluated documents.
     public var chance: Double
+    /// Mean over seeds of the majority baseline.
     public var majority: Double
 
     /// The accuracy as a statistic.
@@ -80,15 +101,21 @@ public struct TaskCell: Codable, Sendable {
 
 /// One recipe over the seeds: its cells, averages and training cost.
 public struct RecipeSummary: Codable, Sendable {
+    /// `none` or the mixture's name.
     public var name: String
+    /// Share of language-only examples in its mixture (nil: untuned).
     public var languageFraction: Double?
+    /// One cell per task.
     public var cells: [TaskCell]
     /// Per-seed means of the zero-shot held-out cells: `"language"`, `"vision"`, `"overall"`.
     public var averages: [String: SeedStatistic]
     /// Stage-2 text and image tokens, FLOPs and seconds (per-seed values; zero for the untuned model).
     public var textTokens: SeedStatistic
+    /// Stage-2 image tokens.
     public var imageTokens: SeedStatistic
+    /// Stage-2 FLOPs.
     public var flops: SeedStatistic
+    /// Stage-2 wall seconds.
     public var seconds: SeedStatistic
     /// Mean stage-2 FLOPs relative to the vision-heaviest mixture's (nil for the untuned model).
     public var relativeCost: Double?
@@ -101,10 +128,15 @@ public struct RecipeSummary: Codable, Sendable {
 
 /// The experiment's results over every seed: what `results.json` holds and the reports render.
 public struct ExperimentReport: Codable, Sendable {
+    /// The seeds run, in order.
     public var seeds: [UInt64]
+    /// The recipe run.
     public var recipe: MicroRecipe
+    /// Everything each seed produced.
     public var runs: [SeedRun]
+    /// Each recipe over the seeds, in run order.
     public var recipes: [RecipeSummary]
+    /// The whole experiment's wall time.
     public var wallSeconds: Double
 
     enum CodingKeys: String, CodingKey { case seeds, recipe, runs, recipes, wallSeconds = "wall_seconds" }

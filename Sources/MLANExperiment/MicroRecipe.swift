@@ -19,11 +19,14 @@ public struct MicroRecipe: Codable, Sendable {
 
     /// One run per seed: each seeds the world, the initialisation and the data order.
     public var seeds: [UInt64] = [42, 43, 44]
+    /// The world's size per seed.
     public var counts = MicroWorldCounts(captions: 800, corpusScenes: 320, trainPerCluster: 160, evalPerCluster: 40)
     /// Objects per box, `[lowest, highest]` within 1...4 (1...2 keeps scene descriptions short enough for the
     /// micro model to learn in minutes).
     public var objectsPerBox = [1, 2]
+    /// The BPE's vocabulary (and the language model's).
     public var vocabularySize = 512
+    /// The language model's shape.
     public var language = LlamaConfig(vocabSize: 512, hiddenSize: 128, intermediateSize: 320, numHiddenLayers: 3,
                                       numAttentionHeads: 4, numKeyValueHeads: 2, rmsNormEps: 1e-5,
                                       maxPositionEmbeddings: 384, tieWordEmbeddings: true)
@@ -49,6 +52,7 @@ public struct MicroRecipe: Codable, Sendable {
     /// Trained clusters asked on images as the modality-transfer block (never averaged as zero-shot).
     public var transferClusters = ["counting", "attribute"]
 
+    /// The demo's defaults.
     public init() {
         vision.imageWidth = 128
     }

@@ -23,6 +23,7 @@ public struct ExperimentTask: Sendable, Codable, Equatable {
 
     /// The name reported (the task's own name).
     public var name: String
+    /// The task file or built-in name.
     public var source: Source
     /// The table block it is reported in.
     public var block: TaskBlock
@@ -37,23 +38,29 @@ public struct ExperimentTask: Sendable, Codable, Equatable {
 
 /// One task's result for one model under one seed.
 public struct TaskScore: Sendable, Codable, Equatable {
+    /// The task's name (`micro_existence_vision`, `nlvr`).
     public var name: String
+    /// Its task cluster, as held-out checks compare it.
     public var cluster: String
     /// `"language"` or `"vision"`.
     public var modality: String
+    /// The table block it belongs to.
     public var block: TaskBlock
     /// The training manifest's verdict: true when no source of the mixture shares the task's dataset or
     /// cluster (always true without a manifest). Only zero-shot held-out scores enter the averages.
     public var zeroShot: Bool
     /// The primary metric (exact match after the paper's filters).
     public var accuracy: Double
+    /// The accuracy's standard error over documents.
     public var stderr: Double
+    /// Documents evaluated.
     public var documents: Int
     /// Expected accuracy of uniform guessing over the task's answer set (the choices, or the distinct gold answers).
     public var chance: Double
     /// Accuracy of always giving the most frequent gold answer of the evaluated documents.
     public var majority: Double
 
+    /// A score; see the properties.
     public init(name: String, cluster: String, modality: String, block: TaskBlock, zeroShot: Bool, accuracy: Double,
                 stderr: Double, documents: Int, chance: Double, majority: Double) {
         self.name = name
