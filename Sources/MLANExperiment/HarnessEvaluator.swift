@@ -4,28 +4,116 @@ import MLANEval
 import MLANModel
 import MLANTrain
 
-/// Runs the demo's held-out evaluations through MLANEval: each micro-world file as a `ConversationFileTask`,
-/// scored by the LLaVA adapter with the `v1` template, with the mixture's manifest as held-out proof.
-public struct HarnessEvaluator: RecipeEvaluator {
-    public init() {}
+/// Runs the demo's evaluations through MLANEval exactly as `mlan eval --protocol mlan` would: each micro-world
+/// evaluation set as its declared task file (`world/tasks/*.json`), built-in tasks (real NLVR) by name, scored
+/// by the LLaVA adapter with the `v1` template. The mixture manifest decides which scores are zero-shot (the
+/// runner marks a task whose dataset or cluster was trained on), and chance and majority baselines are computed
+/// from the same documents.
+public struct HarnessEvaluator: RecipeEvaluator, Sendable {
+    /// The data folder built-in tasks read (`../shared/data`); nil looks it up when a built-in task is asked for.
+    public var dataDirectory: URL?
+    /// How evaluation progress is shown.
+    public var progress: ProgressReporter.Mode
 
+    /// An evaluator reading built-in tasks from `dataDirectory`.
+    public init(dataDirectory: URL? = nil, progress: ProgressReporter.Mode = .automatic) {
+        self.dataDirectory = dataDirectory
+        self.progress = progress
+    }
+
+    /// Scores `model` on a seeded subset of `limit` documents of each task.
+    /// - Throws: `ExperimentError.missingMetric` when a task reports no primary metric; task, scorer and
+    ///   manifest errors from MLANEval; `ExperimentError.dataDirectoryNotFound` for built-in tasks without data.
     public func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
-                  tasks: [HeldOutTask], limit: Int, trainingManifest: URL?) throws -> [TaskScore] {
-        let evalTasks: [any EvalTask] = tasks.map {
-            ConversationFileTask(name: $0.name, file: $0.file, imageRoot: images.root, dataset: $0.dataset,
-                                 taskCluster: $0.cluster, modality: $0.modality == "vision" ? .vision : .language)
-        }
+                         tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?,
+                         sampleLog: URL? = nil) throws -> [TaskScore] {
         let scorer = LlavaScorer(model: model, tokenizer: tokenizer, template: VicunaTemplate(),
                                  imageProcessor: images.processor, addsBOS: false, identity: "micro-llava")
-        let allowSeen = tasks.contains { !$0.zeroShot }
-        let options = EvalOptions(limit: .count(limit), trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
-                                  allowSeenTasks: allowSeen, template: "v1")
-        let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: .automatic)).run(evalTasks)
-        return report.tasks.map { result in
-            TaskScore(name: result.info.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
-                      accuracy: result.primary?.value ?? 0, stderr: result.primary?.standardError ?? 0,
-                      documents: result.effectiveCount,
-                      zeroShot: tasks.first { $0.name == result.info.name }?.zeroShot ?? true)
+        return try evaluate(scorer: scorer, tasks: tasks, limit: limit, seed: seed, trainingManifest: trainingManifest,
+                            sampleLog: sampleLog)
+    }
+
+    /// Scores `scorer` on a seeded subset of `limit` documents of each task (what ``evaluate(_:tokenizer:images:tasks:limit:seed:trainingManifest:)``
+    /// does with the model's LLaVA scorer).
+    /// - Throws: as that method.
+    public func evaluate(scorer: any Scorer, tasks: [ExperimentTask], limit: Int, seed: UInt64,
+                         trainingManifest: URL?, sampleLog: URL? = nil) throws -> [TaskScore] {
+        let evalTasks = try makeTasks(tasks)
+        if let sampleLog { try FileManager.default.createDirectory(at: sampleLog, withIntermediateDirectories: true) }
+        let options = EvalOptions(sampleSize: limit, seed: seed, sampleLogDirectory: sampleLog,
+                                  trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
+                                  allowSeenTasks: true, template: "v1")
+        let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: progress)).run(evalTasks)
+        return try zip(zip(tasks, evalTasks), report.tasks).map { pair, result in
+            let (task, evalTask) = pair
+            guard let primary = result.primary, primary.value.isFinite else {
+                throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
+            }
+            let baseline = try Self.baselines(evalTask, options: options)
+            return TaskScore(name: task.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
+                             block: task.block, zeroShot: result.zeroShot, accuracy: primary.value,
+                             stderr: primary.standardError ?? 0, documents: result.effectiveCount,
+                             chance: baseline.chance, majority: baseline.majority)
         }
+    }
+
+    /// The MLANEval tasks of `tasks`, in order.
+    /// - Throws: task-definition errors naming the file; `ExperimentError.dataDirectoryNotFound`.
+    func makeTasks(_ tasks: [ExperimentTask]) throws -> [any EvalTask] {
+        try tasks.map { task in
+            switch task.source {
+            case .definition(let file):
+                return try DeclaredTask(definition: try TaskDefinition.load(from: file), baseDirectory: file.deletingLastPathComponent())
+            case .builtin(let name):
+                let data = try dataDirectory ?? SharedDataDirectory.locate()
+                let found = try BuiltinTasks.tasks(named: [name], protocol: .mlan, options: BuiltinTaskOptions(dataDirectory: data))
+                guard found.count == 1, let only = found.first else {
+                    throw ExperimentError.invalidSetting(field: "tasks", reason: "\(name) names \(found.count) tasks, not one")
+                }
+                return only
+            }
+        }
+    }
+
+    /// Chance (uniform guessing over each document's choices, or over the distinct gold answers when a task has
+    /// no choices) and majority (always the most frequent gold answer) accuracies over the documents `options`
+    /// selects.
+    /// - Throws: the task's document errors.
+    static func baselines(_ task: any EvalTask, options: EvalOptions) throws -> (chance: Double, majority: Double) {
+        try openedBaselines(task, options: options)
+    }
+
+    private static func openedBaselines<Task: EvalTask>(_ task: Task, options: EvalOptions) throws -> (chance: Double, majority: Double) {
+        let documents = try task.documents()
+        let selected = try options.selectedIndices(total: documents.count)
+        var golds: [String] = [], choiceCounts: [Int] = []
+        for index in selected {
+            let instance = try task.instance(for: documents[index], index: index)
+            switch instance.kind {
+            case .generation(_, let choices, let targets, _):
+                golds.append(Self.normalized(targets.first ?? ""))
+                choiceCounts.append(choices.count)
+            case .multipleChoice(_, let choices, let gold):
+                golds.append(String(gold.first ?? 0))
+                choiceCounts.append(choices.count)
+            case .loglikelihood, .rolling:
+                throw ExperimentError.invalidSetting(field: task.name, reason: "has no answers to guess among")
+            }
+        }
+        guard !golds.isEmpty else { return (0, 0) }
+        let frequencies = Dictionary(golds.map { ($0, 1) }, uniquingKeysWith: +)
+        let majority = Double(frequencies.values.max() ?? 0) / Double(golds.count)
+        let chance: Double
+        if choiceCounts.allSatisfy({ $0 > 0 }) {
+            chance = choiceCounts.map { 1 / Double($0) }.reduce(0, +) / Double(choiceCounts.count)
+        } else {
+            chance = 1 / Double(frequencies.count)
+        }
+        return (chance, majority)
+    }
+
+    /// Lower case, trimmed: how exact match (ignoring case) compares answers.
+    private static func normalized(_ text: String) -> String {
+        text.lowercased().trimmingCharacters(in: .whitespacesAndNewlines.union(.punctuationCharacters))
     }
 }

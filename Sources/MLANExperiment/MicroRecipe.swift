@@ -17,34 +17,42 @@ public struct MicroRecipe: Codable, Sendable {
         }
     }
 
-    public var seed: UInt64 = 42
-    public var counts = MicroWorldCounts(captions: 1500, corpusScenes: 600, trainPerCluster: 400, evalPerCluster: 100)
-    /// Objects per box (1...2 keeps scene descriptions short enough for the micro model to learn in minutes).
+    /// One run per seed: each seeds the world, the initialisation and the data order.
+    public var seeds: [UInt64] = [42, 43, 44]
+    /// The world's size per seed.
+    public var counts = MicroWorldCounts(captions: 800, corpusScenes: 320, trainPerCluster: 160, evalPerCluster: 40)
+    /// Objects per box, `[lowest, highest]` within 1...4 (1...2 keeps scene descriptions short enough for the
+    /// micro model to learn in minutes).
     public var objectsPerBox = [1, 2]
+    /// The BPE's vocabulary (and the language model's).
     public var vocabularySize = 512
-    public var language = LlamaConfig(vocabSize: 512, hiddenSize: 128, intermediateSize: 320, numHiddenLayers: 4,
+    /// The language model's shape.
+    public var language = LlamaConfig(vocabSize: 512, hiddenSize: 128, intermediateSize: 320, numHiddenLayers: 3,
                                       numAttentionHeads: 4, numKeyValueHeads: 2, rmsNormEps: 1e-5,
-                                      maxPositionEmbeddings: 512, tieWordEmbeddings: true)
-    public var vision = CLIPVisionConfig(hiddenSize: 64, intermediateSize: 128, numHiddenLayers: 3,
-                                         numAttentionHeads: 4, imageSize: 32, patchSize: 8, hiddenAct: .gelu)
-    /// Stage 0: language-model pretraining on the world's corpus.
-    public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 3)
+                                      maxPositionEmbeddings: 384, tieWordEmbeddings: true)
+    /// 128 × 32 images in 16-pixel patches: 16 image tokens, NLVR's 4:1 aspect (its 400 × 100 images fit as is).
+    public var vision = CLIPVisionConfig(hiddenSize: 64, intermediateSize: 128, numHiddenLayers: 2,
+                                         numAttentionHeads: 4, imageSize: 32, patchSize: 16, hiddenAct: .gelu)
+    /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
+    public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 2)
     /// Stage 1: alignment on captions (`plain` template); the projector and, from scratch here, the tower train.
-    public var align = MicroRecipe.stage(lr: 1e-3, epochs: 3)
+    public var align = MicroRecipe.stage(lr: 1e-3, epochs: 2)
     /// Stage 2: instruction tuning (`v1` template); projector and language model train, the tower is frozen.
-    public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 4)
+    public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 2)
     /// Examples per stage-2 mixture (the same for every mixture).
-    public var mixtureSize = 1200
+    public var mixtureSize = 640
     /// The stage-2 mixtures; "none" (the aligned model, untuned) is always evaluated too.
     public var mixtures = [MixtureSpec(name: "mlan", languageFraction: 1.0),
                            MixtureSpec(name: "mlan_v", languageFraction: 0.875),
                            MixtureSpec(name: "vision_heavy", languageFraction: 0.1)]
-    /// Documents evaluated per held-out task.
-    public var evalLimit = 100
-    /// Trained clusters also evaluated (on their evaluation files) as a reference: did tuning learn what it saw?
-    /// They are reported apart and left out of the zero-shot averages.
-    public var seenReferenceClusters = ["counting", "attribute"]
+    /// Documents evaluated per task (a seeded subset per seed).
+    public var evalLimit = 40
+    /// Statements of the real NLVR test set evaluated per seed (image permutation 0, seeded subset); 0 skips NLVR.
+    public var nlvrLimit = 60
+    /// Trained clusters asked on images as the modality-transfer block (never averaged as zero-shot).
+    public var transferClusters = ["counting", "attribute"]
 
+    /// The demo's defaults.
     public init() {
         vision.imageWidth = 128
     }
@@ -57,28 +65,89 @@ public struct MicroRecipe: Codable, Sendable {
         c.epochs = epochs
         c.warmupRatio = 0.03
         c.maxGradNorm = 1
-        c.maxLength = 384
+        c.maxLength = 320
         c.logEvery = 5
         return c
     }
 
-    /// A sub-minute smoke run of the whole pipeline (the test suite's).
+    /// A sub-minute smoke run of the whole pipeline (the test suite's): two seeds, tiny counts.
     public static var quick: MicroRecipe {
         var r = MicroRecipe()
+        r.seeds = [42, 43]
         r.counts = MicroWorldCounts(captions: 48, corpusScenes: 16, trainPerCluster: 12, evalPerCluster: 6)
         r.vocabularySize = 320
         r.language.vocabSize = 320
-        r.seenReferenceClusters = ["counting"]
+        r.transferClusters = ["counting"]
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6
+        r.nlvrLimit = 6
         return r
     }
 
+    /// Checks every setting a recipe file can reach before anything runs.
+    /// - Throws: `ExperimentError.invalidSetting` naming the field.
+    public func validate() throws {
+        func fail(_ field: String, _ reason: String) -> ExperimentError { .invalidSetting(field: field, reason: reason) }
+        guard !seeds.isEmpty else { throw fail("seeds", "list at least one seed") }
+        guard Set(seeds).count == seeds.count else { throw fail("seeds", "\(seeds) repeats a seed") }
+        guard objectsPerBox.count == 2, let low = objectsPerBox.first, let high = objectsPerBox.last,
+              1 <= low, low <= high, high <= 4 else {
+            throw fail("objects_per_box", "expected [lowest, highest] within 1...4, got \(objectsPerBox)")
+        }
+        do { try counts.validate() } catch { throw fail("counts", "\(error)") }
+        guard (260...65_536).contains(vocabularySize) else {
+            throw fail("vocabulary_size", "\(vocabularySize) must lie in 260...65536 (256 bytes and the special tokens)")
+        }
+        guard vision.imageSize > 0, vision.width > 0, vision.patchSize > 0, vision.imageSize % vision.patchSize == 0,
+              vision.width % vision.patchSize == 0, vision.hiddenSize % max(vision.numAttentionHeads, 1) == 0,
+              vision.numAttentionHeads > 0 else {
+            throw fail("vision", "image sizes and the hidden size must be positive multiples of the patch size and head count")
+        }
+        guard language.hiddenSize > 0, language.numAttentionHeads > 0, language.numKeyValueHeads > 0,
+              language.hiddenSize % language.numAttentionHeads == 0,
+              language.numAttentionHeads % language.numKeyValueHeads == 0 else {
+            throw fail("language", "hidden_size must divide into the attention heads, and those into the key-value heads")
+        }
+        guard mixtureSize > 0 else { throw fail("mixture_size", "must be positive, got \(mixtureSize)") }
+        guard !mixtures.isEmpty else { throw fail("mixtures", "list at least one stage-2 mixture") }
+        for (index, mixture) in mixtures.enumerated() where !(0...1).contains(mixture.languageFraction) {
+            throw fail("mixtures[\(index)].language_fraction", "\(mixture.languageFraction) is outside 0...1")
+        }
+        guard Set(mixtures.map(\.name)).count == mixtures.count, !mixtures.contains(where: { $0.name == "none" }) else {
+            throw fail("mixtures", "names must be unique and not \"none\"")
+        }
+        guard evalLimit > 0 else { throw fail("eval_limit", "must be positive, got \(evalLimit)") }
+        guard nlvrLimit >= 0 else { throw fail("nlvr_limit", "must not be negative, got \(nlvrLimit)") }
+        for cluster in transferClusters {
+            guard let known = MicroTaskCluster(rawValue: cluster), !known.isHeldOut else {
+                throw fail("transfer_clusters", "\(cluster) is not a trained cluster (\(MicroTaskCluster.trained.map(\.rawValue)))")
+            }
+        }
+        for (field, stage) in [("pretrain", pretrain), ("align", align), ("instruct", instruct)] {
+            guard stage.epochs > 0, stage.microBatchSize > 0, stage.globalBatchSize >= stage.microBatchSize,
+                  stage.maxLength > 0, stage.maxLength <= language.maxPositionEmbeddings else {
+                throw fail(field, "epochs, batch sizes and max_length must be positive, the global batch at least the micro "
+                    + "batch, and max_length at most max_position_embeddings (\(language.maxPositionEmbeddings))")
+            }
+        }
+    }
+
+    /// The scene generator the recipe's `objects_per_box` describes.
+    /// - Throws: `ExperimentError.invalidSetting` when the range is malformed.
+    func sceneGenerator() throws -> SceneGenerator {
+        guard objectsPerBox.count == 2, let low = objectsPerBox.first, let high = objectsPerBox.last,
+              1 <= low, low <= high, high <= 4 else {
+            throw ExperimentError.invalidSetting(field: "objects_per_box",
+                                                 reason: "expected [lowest, highest] within 1...4, got \(objectsPerBox)")
+        }
+        return SceneGenerator(objectsPerBox: low...high)
+    }
+
     enum CodingKeys: String, CodingKey {
-        case seed, counts, objectsPerBox = "objects_per_box", vocabularySize = "vocabulary_size", language, vision
+        case seeds, counts, objectsPerBox = "objects_per_box", vocabularySize = "vocabulary_size", language, vision
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
-        case seenReferenceClusters = "seen_reference_clusters"
+        case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -87,19 +156,25 @@ public struct MicroRecipe: Codable, Sendable {
         func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
             if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
         }
-        try read(.seed, &seed); try read(.counts, &counts); try read(.vocabularySize, &vocabularySize)
-        try read(.objectsPerBox, &objectsPerBox); try read(.seenReferenceClusters, &seenReferenceClusters)
+        try read(.seeds, &seeds); try read(.counts, &counts); try read(.vocabularySize, &vocabularySize)
+        try read(.objectsPerBox, &objectsPerBox); try read(.transferClusters, &transferClusters)
+        try read(.nlvrLimit, &nlvrLimit)
         try read(.language, &language); try read(.vision, &vision); try read(.pretrain, &pretrain)
         try read(.align, &align); try read(.instruct, &instruct); try read(.mixtureSize, &mixtureSize)
         try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit)
         language.vocabSize = vocabularySize
     }
 
-    /// Reads a recipe from JSON (fields left out keep the defaults above).
-    /// - Throws: `ExperimentError.invalidSetting` naming the file.
+    /// Reads and validates a recipe from JSON (fields left out keep the defaults above).
+    /// - Throws: `ExperimentError.invalidSetting` naming the file, or the field that is out of range.
     public static func load(from url: URL) throws -> MicroRecipe {
-        do { return try JSONDecoder().decode(MicroRecipe.self, from: Data(contentsOf: url)) } catch {
+        let recipe: MicroRecipe
+        do { recipe = try JSONDecoder().decode(MicroRecipe.self, from: Data(contentsOf: url)) } catch {
             throw ExperimentError.invalidSetting(field: url.path, reason: "\(error)")
         }
+        do { try recipe.validate() } catch let ExperimentError.invalidSetting(field, reason) {
+            throw ExperimentError.invalidSetting(field: "\(url.path): \(field)", reason: reason)
+        }
+        return recipe
     }
 }

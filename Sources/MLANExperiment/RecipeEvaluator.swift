@@ -3,46 +3,86 @@ import MLANData
 import MLANModel
 import MLANTrain
 
-/// A held-out evaluation file of the experiment.
-public struct HeldOutTask: Sendable, Codable, Equatable {
-    public var name: String
-    public var file: URL
-    public var dataset: String
-    public var cluster: String
-    /// "language" or "vision".
-    public var modality: String
-    /// False for a trained cluster evaluated as a reference (not zero-shot).
-    public var zeroShot: Bool = true
+/// Which block of the experiment's table a task belongs to.
+public enum TaskBlock: String, Sendable, Codable, Equatable {
+    /// Held-out clusters and real NLVR: the zero-shot columns and their averages.
+    case heldOut = "held_out"
+    /// Trained clusters asked on images: does tuning on text transfer to the image versions? Never averaged.
+    case transfer
 }
 
-/// One task's result for one model.
-public struct TaskScore: Sendable, Codable, Equatable {
-    public var name: String
-    public var cluster: String
-    public var modality: String
-    public var accuracy: Double
-    public var stderr: Double
-    public var documents: Int
-    /// False for a reference task whose cluster was trained on; such scores stay out of the averages.
-    public var zeroShot: Bool = true
+/// One evaluation of the experiment: a declared MLANEval task (a `--task-file` JSON) or a built-in task name.
+public struct ExperimentTask: Sendable, Codable, Equatable {
+    /// Where the task comes from.
+    public enum Source: Sendable, Codable, Equatable {
+        /// A task definition file (`world/tasks/existence_vision.json`).
+        case definition(URL)
+        /// A built-in MLANEval task (`"nlvr"`), read from the shared data folder.
+        case builtin(String)
+    }
 
-    public init(name: String, cluster: String, modality: String, accuracy: Double, stderr: Double, documents: Int,
-                zeroShot: Bool = true) {
-        self.zeroShot = zeroShot
+    /// The name reported (the task's own name).
+    public var name: String
+    /// The task file or built-in name.
+    public var source: Source
+    /// The table block it is reported in.
+    public var block: TaskBlock
+
+    /// A task of `block`.
+    public init(name: String, source: Source, block: TaskBlock) {
         self.name = name
-        self.cluster = cluster
-        self.modality = modality
-        self.accuracy = accuracy
-        self.stderr = stderr
-        self.documents = documents
+        self.source = source
+        self.block = block
     }
 }
 
-/// Evaluates a trained model on held-out tasks. MLANTrain does not depend on MLANEval; the `mlan` CLI
-/// provides the implementation that runs MLANEval's harness.
+/// One task's result for one model under one seed.
+public struct TaskScore: Sendable, Codable, Equatable {
+    /// The task's name (`micro_existence_vision`, `nlvr`).
+    public var name: String
+    /// Its task cluster, as held-out checks compare it.
+    public var cluster: String
+    /// `"language"` or `"vision"`.
+    public var modality: String
+    /// The table block it belongs to.
+    public var block: TaskBlock
+    /// The training manifest's verdict: true when no source of the mixture shares the task's dataset or
+    /// cluster (always true without a manifest). Only zero-shot held-out scores enter the averages.
+    public var zeroShot: Bool
+    /// The primary metric (exact match after the paper's filters).
+    public var accuracy: Double
+    /// The accuracy's standard error over documents.
+    public var stderr: Double
+    /// Documents evaluated.
+    public var documents: Int
+    /// Expected accuracy of uniform guessing over the task's answer set (the choices, or the distinct gold answers).
+    public var chance: Double
+    /// Accuracy of always giving the most frequent gold answer of the evaluated documents.
+    public var majority: Double
+
+    /// A score; see the properties.
+    public init(name: String, cluster: String, modality: String, block: TaskBlock, zeroShot: Bool, accuracy: Double,
+                stderr: Double, documents: Int, chance: Double, majority: Double) {
+        self.name = name
+        self.cluster = cluster
+        self.modality = modality
+        self.block = block
+        self.zeroShot = zeroShot
+        self.accuracy = accuracy
+        self.stderr = stderr
+        self.documents = documents
+        self.chance = chance
+        self.majority = majority
+    }
+}
+
+/// Evaluates a trained model on the experiment's tasks. `HarnessEvaluator` runs MLANEval's harness; tests may
+/// substitute their own.
 public protocol RecipeEvaluator {
-    /// Scores `model` on the first `limit` documents of each task; tasks the training manifest covers are refused
-    /// unless marked `zeroShot == false` (reference tasks), whose scores come back with `zeroShot == false`.
+    /// Scores `model` on (a seeded subset of `limit` documents of) each task, with `trainingManifest` (the
+    /// stage-2 mixture's manifest; nil for the untuned model) deciding which scores are zero-shot, writing each
+    /// answer to `samples_{task}.jsonl` in `sampleLog` when given.
+    /// - Throws: when a task cannot be read or scored, or reports no primary metric.
     func evaluate(_ model: LlavaForConditionalGeneration, tokenizer: BPETokenizer, images: PixelStore,
-                  tasks: [HeldOutTask], limit: Int, trainingManifest: URL?) throws -> [TaskScore]
+                  tasks: [ExperimentTask], limit: Int, seed: UInt64, trainingManifest: URL?, sampleLog: URL?) throws -> [TaskScore]
 }

@@ -26,9 +26,11 @@ import Testing
         try MicroWorld(seed: 5).write(to: b, counts: .tiny)
         try MicroWorld(seed: 6).write(to: c, counts: .tiny)
         let first = try Self.files(under: a), second = try Self.files(under: b), third = try Self.files(under: c)
-        // 8 captions + 5 trained clusters x 6 + 8 clusters x 4 vision images; 2 + 10 + 16 text files + world.json
+        // 8 captions + 5 trained clusters x 6 + 8 clusters x 4 vision images; JSON: captions, 5 generic + 10 scene
+        // training files, 16 evaluation files, their 16 task definitions, the pretraining instructions, world.json
         #expect(first.keys.filter { $0.hasSuffix(".png") }.count == 8 + 30 + 32)
-        #expect(first.keys.filter { $0.hasSuffix(".json") }.count == 1 + 10 + 16 + 1)
+        #expect(first.keys.filter { $0.hasSuffix(".json") }.count == 1 + 15 + 16 + 16 + 1 + 1)
+        #expect(first.keys.filter { $0.hasSuffix(".jsonl") }.count == 16)
         #expect(first == second)
         #expect(Set(first.keys) == Set(third.keys))
         let differing = first.keys.filter { first[$0] != third[$0] }
@@ -44,9 +46,15 @@ import Testing
         let options = DatasetReadOptions(imageRoot: root)  // every image path must exist
         for file in manifest.files {
             let load = try InstructionDataset.load(from: root.appendingPathComponent(file.path), options: options)
-            let split = MicroWorld.Split(rawValue: file.split)!
-            let cluster = MicroTaskCluster(rawValue: file.taskCluster)!
-            let modality = MicroModality(rawValue: file.modality)!
+            let split = try #require(MicroWorld.Split(rawValue: file.split))
+            let modality = try #require(MicroModality(rawValue: file.modality))
+            guard let cluster = MicroTaskCluster(rawValue: file.taskCluster) else {
+                let format = try #require(GenericInstruction.formats.first { GenericInstruction.clusterName($0) == file.taskCluster })
+                let generic = world.genericInstructions(format, count: file.records)
+                #expect(load.records.map(\.id) == generic.map(\.id) && split == .train)
+                #expect(load.records.map { $0.turns.map(\.text) } == generic.map { $0.turns.map(\.text) })
+                continue
+            }
             let examples = world.examples(cluster, modality: modality, split: split, count: file.records)
             #expect(load.records.count == file.records && load.skipped.isEmpty)
             #expect(load.records.map(\.id) == examples.map(\.id))
@@ -71,8 +79,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let manifest = try MicroWorld(seed: 1).write(to: root, counts: .tiny)
         #expect(manifest.heldOutClusters == ["existence", "multiple_choice", "boolean_statement"])
-        #expect(manifest.trainingClusters == ["counting", "attribute", "spatial", "comparison", "short_answer"])
-        #expect(manifest.trainingFiles.count == 10 && manifest.evaluationFiles.count == 16)
+        #expect(manifest.trainingClusters == ["generic_yes_no", "generic_letter", "generic_true_false", "generic_word",
+                                              "generic_number", "counting", "attribute", "spatial", "comparison", "short_answer"])
+        #expect(manifest.trainingFiles.count == 15 && manifest.evaluationFiles.count == 16)
         #expect(manifest.trainingFiles.allSatisfy { !$0.heldOut && manifest.trainingClusters.contains($0.taskCluster) })
         let trainFolder = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("train").path)
         for cluster in MicroTaskCluster.heldOut { #expect(!trainFolder.contains { $0.hasPrefix(cluster.rawValue) }) }
@@ -80,8 +89,7 @@ import Testing
         for source in try manifest.trainingSources(in: root) {
             for record in source.records {
                 let prompt = record.turns[0].text
-                #expect(!prompt.contains("Please answer with") && !prompt.contains("Choose the best option")
-                        && !prompt.contains("True or false?"))
+                #expect(!MicroPrompt.containsHeldOutInstruction(prompt))
             }
         }
     }
@@ -91,7 +99,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let manifest = try MicroWorld(seed: 2).write(to: root, counts: .tiny)
         let language = try manifest.trainingSources(in: root, modality: .language)
-        #expect(language.map(\.name) == MicroTaskCluster.trained.map { "\($0.rawValue)_language" })
+        #expect(language.map(\.name) == (GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue))
+            .map { "\($0)_language" })
         let all = try manifest.trainingSources(in: root)
         let mixture = try Mixture.build(name: "micro_mlan_v", sources: all,
                                         plan: .modalities(languageFraction: 0.5, total: 40), seed: 42)

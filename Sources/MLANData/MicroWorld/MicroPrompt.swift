@@ -18,6 +18,15 @@ public enum MicroPrompt {
     public static let chooseInstruction = " Choose the best option from below:\n"
     /// What follows a statement.
     public static let trueFalseInstruction = " True or false?"
+    /// The instructions only held-out clusters use; no training file contains any of them (compared ignoring
+    /// case), so a held-out prompt is new to every tuned model.
+    public static let heldOutInstructions = [yesNoInstruction, "Choose the best option from below:", "True or false?"]
+
+    /// True when `text` contains a held-out instruction (ignoring case).
+    public static func containsHeldOutInstruction(_ text: String) -> Bool {
+        let lowered = text.lowercased()
+        return heldOutInstructions.contains { lowered.contains($0.lowercased()) }
+    }
 
     /// The user turn asking `query` about `scene` in `modality`, as `cluster` phrases it.
     public static func userTurn(_ cluster: MicroTaskCluster, query: SceneQuery, scene: Scene,

@@ -9,6 +9,9 @@ extension MicroWorld {
     /// captions.json                       stage 1: LLaVA JSON, "<image>\nDescribe the image briefly." → caption
     /// train/{cluster}_{modality}.json     trained clusters, language and vision apart (LLaVA JSON)
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
+    /// pretrain_instructions.json          stage 0: generic instructions in every answer format (LLaVA JSON)
+    /// train/generic_{format}_language.json  generic instructions for stage-2 language mixtures
+    /// tasks/{cluster}_{modality}.json(l)  each evaluation file as an MLANEval task definition and its documents
     /// images/{captions,train,eval}/*.png  one image per caption and per vision example
     /// ```
     ///
@@ -47,7 +50,21 @@ extension MicroWorld {
         for (scene, record) in captionPairs { try render(scene, to: root.appendingPathComponent(record.images[0])) }
         try writeRecords(captionPairs.map(\.record), to: root.appendingPathComponent(Self.captionsFile))
 
+        let pretrain = pretrainInstructions(count: counts.corpusScenes)
+        try writeRecords(pretrain, to: root.appendingPathComponent(Self.pretrainInstructionsFile))
+        try createFolder(root.appendingPathComponent("tasks"))
+
         var files: [MicroWorldManifest.TaskFile] = []
+        for format in GenericInstruction.formats {
+            let path = Self.genericFilePath(format)
+            let records = genericInstructions(format, count: counts.trainPerCluster)
+            try writeRecords(records, to: root.appendingPathComponent(path))
+            let cluster = GenericInstruction.clusterName(format)
+            files.append(MicroWorldManifest.TaskFile(
+                name: "\(cluster)_language", split: Split.train.rawValue, dataset: "microworld_\(cluster)",
+                taskCluster: cluster, modality: MicroModality.language.rawValue, path: path, records: records.count,
+                heldOut: false))
+        }
         for split in Split.allCases {
             let clusters = split == .train ? MicroTaskCluster.trained : MicroTaskCluster.allCases
             let count = split == .train ? counts.trainPerCluster : counts.evalPerCluster
@@ -61,10 +78,23 @@ extension MicroWorld {
                     }
                     let records = examples.enumerated().map { $1.record(file: path, index: $0) }
                     try writeRecords(records, to: root.appendingPathComponent(path))
+                    var definition: String?
+                    if split == .eval {
+                        let taskPath = Self.taskDefinitionPath(cluster, modality: modality)
+                        try writeJSON(Self.taskDefinition(cluster, modality: modality), to: root.appendingPathComponent(taskPath))
+                        let documentsURL = root.appendingPathComponent(String(taskPath.dropLast(".json".count)) + ".jsonl")
+                        let lines: [String]
+                        do { lines = try examples.map { try Self.taskDocument($0).jsonString() } } catch {
+                            throw MicroWorldError.writeFailed(file: documentsURL.path, reason: String(describing: error))
+                        }
+                        try writeData(Data((lines.joined(separator: "\n") + "\n").utf8), to: documentsURL)
+                        definition = taskPath
+                    }
                     files.append(MicroWorldManifest.TaskFile(
                         name: "\(cluster.rawValue)_\(modality.rawValue)", split: split.rawValue,
                         dataset: Self.datasetName(cluster, modality: modality), taskCluster: cluster.rawValue,
-                        modality: modality.rawValue, path: path, records: records.count, heldOut: cluster.isHeldOut))
+                        modality: modality.rawValue, path: path, records: records.count, heldOut: cluster.isHeldOut,
+                        taskDefinition: definition))
                 }
             }
         }
@@ -75,9 +105,10 @@ extension MicroWorld {
                 MicroWorldManifest.Cluster(name: $0.rawValue, heldOut: $0.isHeldOut,
                                            answerFormat: $0.answerFormat.rawValue, analogue: $0.analogue)
             },
-            trainingClusters: MicroTaskCluster.trained.map(\.rawValue),
+            trainingClusters: GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue),
             heldOutClusters: MicroTaskCluster.heldOut.map(\.rawValue),
-            corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files)
+            corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files,
+            instructions: Self.pretrainInstructionsFile)
         try writeData(try manifest.jsonData(), to: root.appendingPathComponent(MicroWorldManifest.fileName))
         return manifest
     }
@@ -106,6 +137,14 @@ extension MicroWorld {
             throw MicroWorldError.writeFailed(file: url.path, reason: error.description)
         }
         try writeData(Data(bytes), to: url)
+    }
+
+    private func writeJSON(_ value: JSONValue, to url: URL) throws {
+        do { try writeData(Data(try value.jsonString(pretty: true).utf8) + Data("\n".utf8), to: url) } catch let error as MicroWorldError {
+            throw error
+        } catch {
+            throw MicroWorldError.writeFailed(file: url.path, reason: String(describing: error))
+        }
     }
 
     private func writeRecords(_ records: [InstructionRecord], to url: URL) throws {

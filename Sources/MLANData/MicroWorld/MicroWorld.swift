@@ -98,6 +98,36 @@ public struct MicroWorld: Sendable {
         return (0..<scenes).flatMap { _ in generator.lines(using: &rng) }
     }
 
+    /// The first `count` generic instructions of `format` for stage-2 training (see ``GenericInstruction``), as
+    /// records of `train/generic_{format}_language.json`.
+    public func genericInstructions(_ format: MicroAnswerFormat, count: Int) -> [InstructionRecord] {
+        var rng = SplitMix64(seed: seed, label: "generic/\(format.rawValue)")
+        let file = Self.genericFilePath(format)
+        return (0..<count).map { index in
+            GenericInstruction.make(format, using: &rng)
+                .record(id: "generic-\(format.rawValue)-\(Self.padded(index))", file: file, index: index)
+        }
+    }
+
+    /// The first `count` generic instructions for stage-0 pretraining, formats in turn (a stream of its own, so
+    /// no stage-0 conversation repeats a stage-2 one by construction of the seed).
+    public func pretrainInstructions(count: Int) -> [InstructionRecord] {
+        var rng = SplitMix64(seed: seed, label: "generic/pretrain")
+        let formats = GenericInstruction.formats
+        return (0..<count).map { index in
+            GenericInstruction.make(formats[index % formats.count], using: &rng)
+                .record(id: "pretrain-\(Self.padded(index))", file: Self.pretrainInstructionsFile, index: index)
+        }
+    }
+
+    /// The generic stage-2 file of `format`: `"train/generic_yes_no_language.json"`.
+    public static func genericFilePath(_ format: MicroAnswerFormat) -> String {
+        "train/\(GenericInstruction.clusterName(format))_language.json"
+    }
+
+    /// The stage-0 generic instructions' file name.
+    public static let pretrainInstructionsFile = "pretrain_instructions.json"
+
     /// The user instruction of caption records (the `plain` template of stage 1 drops it; other templates keep it).
     public static let captionInstruction = "Describe the image briefly."
     /// The corpus's file name.

@@ -41,6 +41,8 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
         public var records: Int
         /// True for files of held-out clusters (only ever in the `eval` split).
         public var heldOut: Bool
+        /// For evaluation files: the MLANEval task definition that scores it (`"tasks/existence_vision.json"`).
+        public var taskDefinition: String? = nil
     }
 
     /// Always ``formatTag``.
@@ -65,6 +67,8 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public var imageRoot: String
     /// Every instruction file, training files first.
     public var files: [TaskFile]
+    /// The stage-0 generic instructions in LLaVA JSON (`"pretrain_instructions.json"`); nil in older worlds.
+    public var instructions: String? = nil
 
     /// The training files (trained clusters only, both modalities).
     public var trainingFiles: [TaskFile] { files.filter { $0.split == MicroWorld.Split.train.rawValue } }

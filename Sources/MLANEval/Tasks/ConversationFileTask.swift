@@ -22,7 +22,7 @@ public struct ConversationFileTask: EvalTask {
         self.imageRoot = imageRoot
         self.maxNewTokens = maxNewTokens
         info = TaskInfo(name: name, dataset: dataset, taskCluster: taskCluster, modality: modality,
-                        protocolName: "conversation-file", metrics: [MLANProtocol.exactMatch],
+                        protocolName: "conversation-file", metrics: [PaperProtocol.exactMatch],
                         filterNames: [Self.pipeline.name], primaryMetric: MetricKey(.exactMatch, filter: Self.pipeline.name),
                         config: ["file": .string(file.path), "max_new_tokens": .int(maxNewTokens)])
     }

@@ -27,7 +27,3 @@ public enum PaperProtocol {
     public static let popeMetrics = [MetricSpec(.precision), MetricSpec(.recall), MetricSpec(.f1),
                                      MetricSpec(.yesRatio)]
 }
-
-/// The former name of ``PaperProtocol`` (an enum namespace, not a Swift protocol).
-@available(*, deprecated, renamed: "PaperProtocol")
-public typealias MLANProtocol = PaperProtocol

@@ -1,0 +1,168 @@
+/// Generic instructions about content that is not a scene (numbers, words, letters, small arithmetic,
+/// comparisons), in every answer format a micro world task uses. They stand for what the paper's base LLMs
+/// (Vicuna, Llama 2) and its language mixtures already hold: instruction following in many formats.
+///
+/// Each format has several instruction phrasings, none of which contains a held-out instruction
+/// (``MicroPrompt/heldOutInstructions``); replies are the bare answer or a sentence that quotes it
+/// (`The answer is "B".`), as a chat model answers. A held-out cluster therefore finds its answer format and its
+/// words in training, but never with its own instruction and never about a scene.
+///
+/// ```
+/// Is 7 greater than 3? Reply with yes or no.                          → yes
+/// Question: What is 2 plus 3?\nA: 4\nB: 5\nC: 7\nPick the correct option and give its letter.  → The answer is "B".
+/// Statement: the word "river" has 5 letters. Answer true or false.     → true
+/// ```
+public struct GenericInstruction: Sendable, Hashable {
+    /// The answer format: ``MicroAnswerFormat`` `yesNo`, `letter`, `trueFalse`, `word` or `number`.
+    public var format: MicroAnswerFormat
+    /// The user turn.
+    public var prompt: String
+    /// The bare answer (`"yes"`, `"B"`, `"true"`, `"house"`, `"7"`).
+    public var answer: String
+    /// The assistant turn: the answer, or a sentence quoting it.
+    public var reply: String
+
+    /// The formats generic instructions come in, in file order.
+    public static let formats: [MicroAnswerFormat] = [.yesNo, .letter, .trueFalse, .word, .number]
+
+    /// The task cluster name of a format's generic instructions: `"generic_yes_no"`.
+    public static func clusterName(_ format: MicroAnswerFormat) -> String { "generic_\(format.rawValue)" }
+
+    /// Instruction phrasings per format (the held-out instructions are not among them).
+    public static let phrasings: [MicroAnswerFormat: [String]] = [
+        .yesNo: ["Reply with yes or no.", "Please say yes or no.", "Answer with one word, yes or no.",
+                 "Is that so? Answer yes or no."],
+        .letter: ["Pick the correct option and give its letter.", "Please choose the right option and answer with its letter.",
+                  "Which option is correct? Reply with the letter.", "Choose the correct answer from the options."],
+        .trueFalse: ["Answer true or false.", "Please say whether this is true or false.", "Reply with true or false.",
+                     "Decide if it holds: true or false."],
+        .word: ["Answer with a single word.", "Please reply with one word.", "Give a one-word answer."],
+        .number: ["Answer with a number.", "Please reply with the number only.", "Give the number."],
+    ]
+
+    /// Words the generic questions are about.
+    static let words = ["cat", "dog", "house", "tree", "apple", "river", "stone", "bird", "book", "cloud", "lamp",
+                        "garden", "window", "orange", "music", "pencil", "road", "horse", "table", "sun"]
+    /// Opposites for word questions.
+    static let opposites = [("big", "small"), ("left", "right"), ("first", "last"), ("more", "fewer"),
+                            ("up", "down"), ("hot", "cold"), ("open", "closed"), ("early", "late")]
+    /// Number words for number-to-digit questions.
+    static let numberWords = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+    /// A random generic instruction of `format`.
+    public static func make(_ format: MicroAnswerFormat, using rng: inout SplitMix64) -> GenericInstruction {
+        let (question, answer): (String, String)
+        var block = ""
+        switch format {
+        case .yesNo:
+            let truth = rng.nextInt(below: 2) == 0
+            (question, answer) = (claim(truth: truth, using: &rng).question, truth ? "yes" : "no")
+        case .trueFalse:
+            let truth = rng.nextInt(below: 2) == 0
+            (question, answer) = ("Statement: " + claim(truth: truth, using: &rng).statement + ".", truth ? "true" : "false")
+        case .word:
+            (question, answer) = wordQuestion(using: &rng)
+        case .number:
+            (question, answer) = numberQuestion(using: &rng)
+        case .letter:
+            let (inner, right) = rng.nextInt(below: 2) == 0 ? numberQuestion(using: &rng) : wordQuestion(using: &rng)
+            var options = [right]
+            let count = 3 + rng.nextInt(below: 2)
+            var pool = distractors(for: right)
+            rng.shuffle(&pool)
+            options += pool.filter { $0 != right }.prefix(count - 1)
+            rng.shuffle(&options)
+            let letter = SceneQuery.optionLetters[options.firstIndex(of: right) ?? 0]
+            block = zip(SceneQuery.optionLetters, options).map { "\($0): \($1)\n" }.joined()
+            question = "Question: " + inner
+            answer = letter
+        }
+        let formatPhrasings = phrasings[format] ?? []
+        let phrasing = formatPhrasings[rng.nextInt(below: formatPhrasings.count)]
+        let prompt: String
+        if format == .letter {
+            prompt = rng.nextInt(below: 2) == 0 ? question + "\n" + block + phrasing : phrasing + "\n" + question + "\n" + block
+        } else {
+            prompt = rng.nextInt(below: 2) == 0 ? question + " " + phrasing : phrasing + "\n" + question
+        }
+        let reply: String
+        switch rng.nextInt(below: 3) {
+        case 0: reply = answer
+        case 1: reply = "The answer is \"\(answer)\"."
+        default: reply = "The best answer is \"\(answer)\"."
+        }
+        return GenericInstruction(format: format, prompt: prompt, answer: answer, reply: reply)
+    }
+
+    /// The record of an instruction: one user turn, one assistant turn, no image.
+    public func record(id: String, file: String, index: Int) -> InstructionRecord {
+        InstructionRecord(id: id, images: [], turns: [Turn(.user, prompt), Turn(.assistant, reply)],
+                          location: RecordLocation(file: file, index: index))
+    }
+
+    /// A comparison or property claim and its question form, true or false as asked.
+    private static func claim(truth: Bool, using rng: inout SplitMix64) -> (question: String, statement: String) {
+        switch rng.nextInt(below: 4) {
+        case 0:
+            var (a, b) = (rng.nextInt(below: 20), rng.nextInt(below: 20))
+            if a == b { b += 1 }
+            if (a > b) != truth { swap(&a, &b) }
+            return ("Is \(a) greater than \(b)?", "\(a) is greater than \(b)")
+        case 1:
+            let (a, b) = (rng.nextInt(below: 8), rng.nextInt(below: 8))
+            let sum = truth ? a + b : a + b + 1 + rng.nextInt(below: 2)
+            return ("Is \(a) plus \(b) equal to \(sum)?", "\(a) plus \(b) is \(sum)")
+        case 2:
+            let word = words[rng.nextInt(below: words.count)]
+            let length = truth ? word.count : word.count + (rng.nextInt(below: 2) == 0 ? 1 : -1)
+            return ("Does the word \"\(word)\" have \(length) letters?", "the word \"\(word)\" has \(length) letters")
+        default:
+            let even = 2 * rng.nextInt(below: 10), odd = 2 * rng.nextInt(below: 10) + 1
+            let n = truth ? even : odd
+            return ("Is \(n) an even number?", "\(n) is an even number")
+        }
+    }
+
+    private static func wordQuestion(using rng: inout SplitMix64) -> (String, String) {
+        switch rng.nextInt(below: 3) {
+        case 0:
+            var pair = rng.sample(words, count: 2)
+            while pair[0].count == pair[1].count { pair = rng.sample(words, count: 2) }
+            let longer = pair[0].count > pair[1].count ? pair[0] : pair[1]
+            return ("Which word is longer, \"\(pair[0])\" or \"\(pair[1])\"?", longer)
+        case 1:
+            let (a, b) = opposites[rng.nextInt(below: opposites.count)]
+            return rng.nextInt(below: 2) == 0 ? ("What is the opposite of \"\(a)\"?", b) : ("What is the opposite of \"\(b)\"?", a)
+        default:
+            let n = rng.nextInt(below: numberWords.count)
+            return ("Which word names the number \(n)?", numberWords[n])
+        }
+    }
+
+    private static func numberQuestion(using rng: inout SplitMix64) -> (String, String) {
+        switch rng.nextInt(below: 4) {
+        case 0:
+            let (a, b) = (rng.nextInt(below: 7), rng.nextInt(below: 6))
+            return ("What is \(a) plus \(b)?", String(a + b))
+        case 1:
+            let word = words[rng.nextInt(below: words.count)]
+            return ("How many letters does the word \"\(word)\" have?", String(word.count))
+        case 2:
+            let n = rng.nextInt(below: 11)
+            return ("What number comes after \(n)?", String(n + 1))
+        default:
+            let items = rng.sample(words, count: 1 + rng.nextInt(below: 4))
+            return ("How many words are in this list: \(items.joined(separator: ", "))?", String(items.count))
+        }
+    }
+
+    /// Wrong options of the same kind as `answer`.
+    private static func distractors(for answer: String) -> [String] {
+        if let n = Int(answer) { return (0...max(n + 3, 6)).map(String.init) }
+        if numberWords.contains(answer) { return numberWords }
+        if let pair = opposites.first(where: { $0.0 == answer || $0.1 == answer }) {
+            return opposites.flatMap { [$0.0, $0.1] }.filter { $0 != pair.0 && $0 != pair.1 } + [answer]
+        }
+        return words
+    }
+}

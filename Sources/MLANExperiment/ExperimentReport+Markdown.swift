@@ -1,0 +1,134 @@
+import Foundation
+
+extension ExperimentReport {
+    /// `mean ± std` with three decimals.
+    static func format(_ statistic: SeedStatistic?) -> String {
+        guard let statistic, statistic.mean.isFinite else { return "–" }
+        return String(format: "%.3f ± %.3f", statistic.mean, statistic.std)
+    }
+
+    /// The display name of a task, `micro_` dropped.
+    static func label(_ task: String) -> String { task.replacingOccurrences(of: "micro_", with: "") }
+
+    /// The zero-shot block's tasks, then the transfer block's.
+    var heldOutTasks: [String] { taskNames.filter { name in recipes.first?.cells.first { $0.task == name }?.block == .heldOut } }
+    var transferTasks: [String] { taskNames.filter { name in recipes.first?.cells.first { $0.task == name }?.block == .transfer } }
+
+    /// The cell text: `mean ± std`, with `(seen)` when the manifest shows the task as trained.
+    func cellText(_ recipe: RecipeSummary, _ task: String) -> String {
+        guard let cell = recipe.cells.first(where: { $0.task == task }) else { return "–" }
+        return Self.format(cell.accuracy) + (cell.heldOut ? "" : " (seen)")
+    }
+
+    /// A baseline row (`chance` or `majority`) for `tasks`.
+    func baselineRow(_ name: String, _ tasks: [String], _ value: (TaskCell) -> Double) -> [String] {
+        [name] + tasks.map { task in
+            recipes.first?.cells.first { $0.task == task }.map { String(format: "%.3f", value($0)) } ?? "–"
+        }
+    }
+
+    /// The results as Markdown: the zero-shot table with cost, the modality-transfer table, baselines beside
+    /// every column, and findings stated only where a difference exceeds the spread across seeds.
+    public var markdown: String {
+        let seedList = seeds.map(String.init).joined(separator: ", ")
+        var lines = ["# MLAN micro-world experiment", "",
+                     "Seeds \(seedList) (each seeds the world, the initialisation and the data order). Cells: mean ± standard "
+                         + "deviation over the seeds of exact-match accuracy under MLANEval's `mlan` protocol (assistant prefill, "
+                         + "first clause, option text to letter, yes/no normalisation, exact match ignoring case and punctuation). "
+                         + "`chance` is uniform guessing over each task's answers, `majority` always gives its most frequent answer. "
+                         + "A cell marked (seen) is a task the mixture's manifest shows as trained; it is never averaged.", "",
+                     "## Zero-shot: held-out clusters and real NLVR", ""]
+        let held = heldOutTasks
+        let header = ["recipe"] + held.map(Self.label) + ["language avg", "vision avg", "overall",
+                                                           "train tokens (text+image)", "GFLOP", "train s", "cost vs vision-heavy"]
+        lines.append("| " + header.joined(separator: " | ") + " |")
+        lines.append("|" + Array(repeating: "---|", count: header.count).joined())
+        for (name, value) in [("chance", \TaskCell.chance), ("majority", \TaskCell.majority)] {
+            let row = baselineRow(name, held) { $0[keyPath: value] } + groupBaselines(value) + ["", "", "", ""]
+            lines.append("| " + row.joined(separator: " | ") + " |")
+        }
+        for recipe in recipes {
+            var row = [recipe.name + (recipe.languageFraction.map { String(format: " (%.0f%% lang)", $0 * 100) } ?? "")]
+            row += held.map { cellText(recipe, $0) }
+            row += ["language", "vision", "overall"].map { Self.format(recipe.averages[$0]) }
+            row += [String(format: "%.0f (%.0f+%.0f)", recipe.textTokens.mean + recipe.imageTokens.mean, recipe.textTokens.mean,
+                           recipe.imageTokens.mean),
+                    String(format: "%.2f", recipe.flops.mean / 1e9), String(format: "%.1f ± %.1f", recipe.seconds.mean, recipe.seconds.std),
+                    recipe.relativeCost.map { String(format: "%.2f", $0) } ?? "–"]
+            lines.append("| " + row.joined(separator: " | ") + " |")
+        }
+        let transfer = transferTasks
+        if !transfer.isEmpty {
+            lines += ["", "## Modality transfer: trained clusters, asked in text and on images", "",
+                      "Text-only tuning (mlan) sees these clusters only as text; its vision cells measure transfer to images.", ""]
+            let header = ["recipe"] + transfer.map(Self.label)
+            lines.append("| " + header.joined(separator: " | ") + " |")
+            lines.append("|" + Array(repeating: "---|", count: header.count).joined())
+            lines.append("| " + baselineRow("chance", transfer, \.chance).joined(separator: " | ") + " |")
+            lines.append("| " + baselineRow("majority", transfer, \.majority).joined(separator: " | ") + " |")
+            for recipe in recipes {
+                lines.append("| " + ([recipe.name] + transfer.map { cellText(recipe, $0) }).joined(separator: " | ") + " |")
+            }
+        }
+        lines += ["", "## Findings (a difference is called only where it exceeds the sum of the two standard deviations)", ""]
+        lines += findings.map { "- " + $0 }
+        lines += ["", "## Stages (mean over seeds)", ""]
+        for (index, stage) in (runs.first?.stages ?? []).enumerated() {
+            let same = runs.compactMap { $0.stages.indices.contains(index) ? $0.stages[index] : nil }
+            let seconds = SeedStatistic(same.map(\.efficiency.seconds))
+            let loss = SeedStatistic(same.compactMap { $0.losses.last?.loss })
+            let e = stage.efficiency
+            lines.append(String(format: "- %@: %d steps, %d examples, %d text + %d image tokens, %.1f ± %.1f s, final loss %@",
+                                stage.name, e.optimizerSteps, e.examples, e.textTokens, e.imageTokens, seconds.mean, seconds.std,
+                                Self.format(loss)))
+        }
+        lines += ["", String(format: "Wall time: %.0f s for %d seeds. Per-seed values, standard errors and document counts "
+                             + "are in results.json.", wallSeconds, seeds.count)]
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The mean chance (or majority) of the zero-shot cells in each average, for the average columns.
+    private func groupBaselines(_ value: KeyPath<TaskCell, Double>) -> [String] {
+        let cells = (recipes.first?.cells ?? []).filter { $0.block == .heldOut }
+        return [{ $0.modality == "language" }, { $0.modality == "vision" }, { (_: TaskCell) in true }].map { keep in
+            let picked = cells.filter(keep)
+            return picked.isEmpty ? "–" : String(format: "%.3f", picked.map { $0[keyPath: value] }.reduce(0, +) / Double(picked.count))
+        }
+    }
+
+    /// Sentences comparing recipes and baselines, each calling a difference only beyond the spread.
+    public var findings: [String] {
+        var out: [String] = []
+        func compare(_ a: SeedStatistic?, _ b: SeedStatistic?) -> String? {
+            guard let a, let b, a.mean.isFinite, b.mean.isFinite else { return nil }
+            let difference = a.mean - b.mean, spread = a.std + b.std
+            let verdict = abs(difference) > spread ? (difference > 0 ? "higher" : "lower") : "no difference beyond the spread"
+            return String(format: "%@ (%+.3f, spread %.3f)", verdict, difference, spread)
+        }
+        let pairs = [("mlan", "none"), ("mlan", "vision_heavy"), ("mlan_v", "vision_heavy"), ("vision_heavy", "none")]
+        for (a, b) in pairs {
+            guard let left = summary(a), let right = summary(b) else { continue }
+            let parts = ["language", "vision", "overall"].compactMap { key in
+                compare(left.averages[key], right.averages[key]).map { "\(key) \($0)" }
+            }
+            if !parts.isEmpty { out.append("\(a) vs \(b), zero-shot averages: " + parts.joined(separator: "; ") + ".") }
+        }
+        for recipe in recipes {
+            let cells = recipe.cells.filter { $0.block == .heldOut && $0.heldOut }
+            let above = cells.filter { $0.mean - $0.std > max($0.chance, $0.majority) }.map { Self.label($0.task) }
+            let below = cells.filter { $0.mean + $0.std < $0.chance }.map { Self.label($0.task) }
+            out.append("\(recipe.name): above chance and majority beyond the spread on "
+                + (above.isEmpty ? "no held-out task" : above.joined(separator: ", "))
+                + (below.isEmpty ? "" : "; below chance on " + below.joined(separator: ", ")) + ".")
+        }
+        if let mlan = summary("mlan"), let none = summary("none") {
+            for task in transferTasks where task.hasSuffix("_vision") {
+                let a = mlan.cells.first { $0.task == task }, b = none.cells.first { $0.task == task }
+                if let verdict = compare(a?.accuracy, b?.accuracy) {
+                    out.append("Transfer, \(Self.label(task)) (trained in text only by mlan): mlan vs none \(verdict).")
+                }
+            }
+        }
+        return out
+    }
+}

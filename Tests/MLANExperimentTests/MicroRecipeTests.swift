@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import MLANExperiment
+
+/// A recipe file can never trap: every out-of-range setting is an error naming the field.
+struct MicroRecipeTests {
+    static func load(_ json: String) throws -> MicroRecipe {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(json.utf8).write(to: url)
+        return try MicroRecipe.load(from: url)
+    }
+
+    @Test(arguments: [
+        ("{\"objects_per_box\": [0, 5]}", "objects_per_box"), ("{\"objects_per_box\": [3]}", "objects_per_box"),
+        ("{\"objects_per_box\": [3, 2]}", "objects_per_box"), ("{\"seeds\": []}", "seeds"),
+        ("{\"vocabulary_size\": 10}", "vocabulary_size"), ("{\"eval_limit\": 0}", "eval_limit"),
+        ("{\"transfer_clusters\": [\"existence\"]}", "transfer_clusters"),
+        ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
+        ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
+    ])
+    func outOfRangeSettingsAreErrorsNamingTheField(json: String, field: String) {
+        do {
+            _ = try Self.load(json)
+            Issue.record("\(json) was accepted")
+        } catch let ExperimentError.invalidSetting(name, _) {
+            #expect(name.hasSuffix(": " + field), "\(name)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func theDefaultsAndTheQuickRecipeAreValidAndRoundTrip() throws {
+        try MicroRecipe().validate()
+        try MicroRecipe.quick.validate()
+        #expect(MicroRecipe().seeds.count >= 3)
+        let encoded = String(decoding: try JSONEncoder().encode(MicroRecipe.quick), as: UTF8.self)
+        let decoded = try Self.load(encoded)
+        #expect(decoded.seeds == MicroRecipe.quick.seeds && decoded.evalLimit == MicroRecipe.quick.evalLimit)
+    }
+
+    @Test func theShippedConfigIsTheDefaultRecipe() throws {
+        let shipped = try MicroRecipe.load(from: SharedConfig.micro)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(shipped) == encoder.encode(MicroRecipe()))
+    }
+}
+
+enum SharedConfig {
+    static let micro = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Configs/micro.json")
+}
