@@ -36,6 +36,13 @@ struct FixtureTensors {
         self.entries = entries
     }
 
+    /// A U8 tensor's bytes and shape.
+    func bytes(_ name: String) throws -> (values: [UInt8], shape: [Int]) {
+        guard let entry = entries[name] else { throw Failure.malformed("no tensor \(name)") }
+        guard entry.dtype == "U8" else { throw Failure.malformed("\(name) is \(entry.dtype), expected U8") }
+        return (Array(entry.bytes), entry.shape)
+    }
+
     /// An F32 tensor's values and shape.
     func floats(_ name: String) throws -> (values: [Float], shape: [Int]) {
         guard let entry = entries[name] else { throw Failure.malformed("no tensor \(name)") }
