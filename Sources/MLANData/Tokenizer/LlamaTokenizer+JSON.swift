@@ -18,7 +18,8 @@ extension LlamaTokenizer {
     /// Supported: model `BPE` with `byte_fallback` (merges as `"a b"` or `["a", "b"]`, ranked as listed;
     /// `unk_token`, `fuse_unk`), normalizers `Prepend`, `Replace` (string patterns) and `Sequence`s of them, or
     /// none; pre-tokenizer `Metaspace` (`replacement`, `prepend_scheme`, `split`) or none; the post-processor's
-    /// BOS (`TemplateProcessing`). The decoder is not read: decoding is SentencePiece's. BOS/EOS/padding ids come
+    /// BOS (`TemplateProcessing`). The decoder is not read: decoding is SentencePiece's. The file has no piece
+    /// scores, so the vocabulary's scores are 0 and pairs merge by merge rank, as in `tokenizers`. BOS/EOS/padding ids come
     /// from a `tokenizer_config.json` beside the file when there is one, else `<s>`, `</s>` and none.
     /// - Throws: `TokenizerError` naming the file and the field.
     static func load(json data: Data, url: URL) throws -> LlamaTokenizer {
@@ -160,8 +161,8 @@ public enum TokenizerFormat: Sendable, Equatable {
     case gguf
 
     /// The format of the file at `url`: GGUF by its magic `GGUF`, JSON by its first non-space byte `{` (then
-    /// SentencePiece-style when its model has `byte_fallback`, a normalizer or a `Metaspace` pre-tokenizer),
-    /// anything else a SentencePiece model.
+    /// SentencePiece-style when its model has `byte_fallback`, a `Prepend` normalizer or a `Metaspace`
+    /// pre-tokenizer), anything else a SentencePiece model.
     /// - Throws: `TokenizerError.unreadable` naming the file.
     public static func detect(_ url: URL) throws -> TokenizerFormat {
         let data: Data
@@ -172,14 +173,14 @@ public enum TokenizerFormat: Sendable, Equatable {
         guard looksLikeJSON(data) else { return .sentencePieceModel }
         guard let root = try? JSONDecoder().decode(JSONProbe.self, from: data) else { return .byteLevelJSON }
         let byteFallback = root.model?.byteFallback == true
-        let normalizer = root.normalizer.map { !$0.isNull } ?? false
-        func hasMetaspace(_ step: JSONValue?) -> Bool {
+        func contains(_ type: String, in step: JSONValue?, listedUnder key: String) -> Bool {
             guard let step else { return false }
-            if step["type"] == .string("Metaspace") { return true }
-            guard case .array(let steps)? = step["pretokenizers"] else { return false }
-            return steps.contains { hasMetaspace($0) }
+            if step["type"] == .string(type) { return true }
+            guard case .array(let steps)? = step[key] else { return false }
+            return steps.contains { contains(type, in: $0, listedUnder: key) }
         }
-        let metaspace = hasMetaspace(root.preTokenizer)
+        let metaspace = contains("Metaspace", in: root.preTokenizer, listedUnder: "pretokenizers")
+        let normalizer = contains("Prepend", in: root.normalizer, listedUnder: "normalizers")
         return byteFallback || normalizer || metaspace ? .sentencePieceJSON : .byteLevelJSON
     }
 

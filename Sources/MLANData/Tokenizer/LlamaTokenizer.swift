@@ -68,7 +68,7 @@ public struct LlamaTokenizer: Tokenizer {
     init(source: String, vocabulary: SentencePieceVocabulary, priority: SentencePieceBPE.PairPriority,
          normalizer: SentencePieceNormalizer, addedTokens: [AddedToken], postProcessor: PostProcessor) throws {
         var tokens = vocabulary.pieces.map(\.text)
-        var isSpecial = vocabulary.pieces.map { $0.type == .control }
+        var isSpecial = vocabulary.pieces.map { $0.type == .control || $0.type == .unknown }
         var pieceIDs: [ByteString: Int] = [:], symbolIDs: [ByteString: Int] = [:]
         var byteIDs = [Int?](repeating: nil, count: 256)
         var byteValues = [UInt8?](repeating: nil, count: vocabulary.pieces.count)
@@ -140,8 +140,8 @@ public struct LlamaTokenizer: Tokenizer {
     }
 
     /// The text of `ids`: pieces joined, `▁` as spaces, byte pieces as UTF-8 (each invalid byte U+FFFD), the
-    /// dummy prefix's space removed; with `skipSpecialTokens` control pieces and special added tokens are left
-    /// out. Ids out of range are skipped.
+    /// dummy prefix's space removed; with `skipSpecialTokens` control and unknown pieces and special added tokens
+    /// are left out. Ids out of range are skipped.
     public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
         var text = "", pendingBytes: [UInt8] = []
         for id in ids where tokens.indices.contains(id) {
