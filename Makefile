@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE_TESTING := -c release -Xswiftc -enable-testing
-DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev
+DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev
 
 # OpenBLAS runs its AVX2 kernels on AVX-512 CPUs unless told otherwise (some images pin Haswell); its
 # SkylakeX kernels are ~2x faster there. MLAN_OPENBLAS_CORETYPE=NAME chooses another core explicitly.

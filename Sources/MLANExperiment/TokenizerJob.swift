@@ -6,23 +6,43 @@ import MLANModel
 /// `mlan tokenizer encode|decode`: a tokenizer applied line by line, so any text can be piped through it.
 public struct TokenizerJob {
     /// The tokenizer in use.
-    public let tokenizer: BPETokenizer
+    public let tokenizer: any Tokenizer
 
-    /// Loads a Hugging Face `tokenizer.json`, or the tokenizer in a `.gguf` model's metadata.
-    /// - Throws: `TokenizerError` / `GGUFError` naming the file and field.
+    /// Loads the tokenizer in `file`, recognised by content: a GGUF model's `tokenizer.ggml.*` metadata (Llama's
+    /// SentencePiece vocabulary or byte-level BPE), a SentencePiece `tokenizer.model`, or a Hugging Face
+    /// `tokenizer.json` (Llama's SentencePiece-style BPE, or byte-level BPE).
+    /// - Throws: `TokenizerError` / `GGUFError` / `ModelError` naming the file and field.
     public init(file: URL) throws {
-        if file.pathExtension.lowercased() == "gguf" {
-            tokenizer = try BPETokenizer(gguf: GGUFFile.load(from: file))
-        } else {
-            tokenizer = try BPETokenizer.load(from: file)
+        switch try TokenizerFormat.detect(file) {
+        case .gguf: tokenizer = try GGUFFile.load(from: file).tokenizer()
+        case .sentencePieceModel, .sentencePieceJSON: tokenizer = try LlamaTokenizer.load(from: file)
+        case .byteLevelJSON: tokenizer = try BPETokenizer.load(from: file)
         }
     }
 
     /// Encodes each line; yields one JSON array of ids per line (`[1, 2, 3]`).
     public func encode(lines: some Sequence<String>, addSpecialTokens: Bool, output: (String) -> Void) {
-        for line in lines {
-            output("[" + tokenizer.encode(line, addSpecialTokens: addSpecialTokens).map(String.init).joined(separator: ", ") + "]")
+        for line in lines { output(Self.idList(tokenizer.encode(line, addSpecialTokens: addSpecialTokens))) }
+    }
+
+    /// Encodes each line, a JSON string (`"two\nlines"`), so that any text, newlines included, can be encoded;
+    /// yields one JSON array of ids per line.
+    /// - Throws: `TokenizerError.invalidField` naming `source` and the line when a line is not a JSON string.
+    public func encode(jsonLines lines: some Sequence<String>, source: String = "<stdin>", addSpecialTokens: Bool,
+                       output: (String) -> Void) throws {
+        for (index, line) in lines.enumerated() {
+            let text: String
+            do { text = try JSONDecoder().decode(String.self, from: Data(line.utf8)) } catch {
+                throw TokenizerError.invalidField(file: source, field: "line \(index + 1)",
+                                                  reason: "expected a JSON string, got '\(line)'")
+            }
+            output(Self.idList(tokenizer.encode(text, addSpecialTokens: addSpecialTokens)))
         }
+    }
+
+    /// `[1, 2, 3]`.
+    private static func idList(_ ids: [Int]) -> String {
+        "[" + ids.map(String.init).joined(separator: ", ") + "]"
     }
 
     /// Decodes each line, a JSON array of ids; yields its text.

@@ -3,14 +3,14 @@ import Foundation
 import MLANData
 import MLANExperiment
 
-/// `mlan tokenizer encode|decode|train`: byte-level BPE tokenizers from the command line.
+/// `mlan tokenizer encode|decode|train`: tokenizers from the command line.
 struct TokenizerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tokenizer",
-        abstract: "Encode, decode or train byte-level BPE tokenizers.",
+        abstract: "Encode or decode with BPE or SentencePiece tokenizers; train BPE.",
         subcommands: [Encode.self, Decode.self, Train.self])
 
-    /// `mlan tokenizer encode --tokenizer PATH [--special]`.
+    /// `mlan tokenizer encode --tokenizer PATH [--special] [--jsonl]`.
     struct Encode: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encode each line of standard input; print one JSON array of ids per line.")
@@ -19,9 +19,16 @@ struct TokenizerCommand: ParsableCommand {
         @Flag(help: ArgumentHelp("Also add the tokenizer's special tokens (its post-processor, e.g. BOS). Added "
                                  + "tokens written in the text, like <|im_start|>, are matched either way."))
         var special = false
+        @Flag(help: "Each input line is a JSON string (e.g. \"a\\nb\"), so text with newlines can be encoded.")
+        var jsonl = false
 
         func run() throws {
-            try source.job().encode(lines: StandardInputLines(), addSpecialTokens: special) { print($0) }
+            let job = try source.job()
+            if jsonl {
+                try job.encode(jsonLines: StandardInputLines(), addSpecialTokens: special) { print($0) }
+            } else {
+                job.encode(lines: StandardInputLines(), addSpecialTokens: special) { print($0) }
+            }
         }
     }
 
@@ -67,9 +74,11 @@ struct TokenizerCommand: ParsableCommand {
     }
 }
 
-/// `--tokenizer PATH`: a `tokenizer.json`, or a GGUF model whose metadata holds its tokenizer.
+/// `--tokenizer PATH`: a `tokenizer.json`, a SentencePiece `tokenizer.model`, or a GGUF model whose metadata holds
+/// its tokenizer (the form is recognised by content).
 struct TokenizerSource: ParsableArguments {
-    @Option(help: "A Hugging Face tokenizer.json, or a .gguf model (its tokenizer.ggml.* metadata).")
+    @Option(help: ArgumentHelp("A Hugging Face tokenizer.json, a SentencePiece tokenizer.model, or a .gguf model "
+                               + "(its tokenizer.ggml.* metadata); recognised by content."))
     var tokenizer: String
 
     func job() throws -> TokenizerJob { try TokenizerJob(file: URL(fileURLWithPath: tokenizer)) }

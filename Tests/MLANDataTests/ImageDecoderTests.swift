@@ -15,9 +15,9 @@ struct PNGLayout: Sendable, CustomTestStringConvertible {
     static let fixtureNames = ["rgb_48x40.png", "rgba_40x64.png", "gray_33x33.png", "palette_64x48.png",
                                "rgb16_30x20.png", "real.png"]
 
-    /// (colour type, bit depth) pairs PNG allows, except 16-bit RGBA, which has its own tests.
+    /// Every (colour type, bit depth) pair PNG allows.
     static let layouts: [PNGLayout] = [(0, 1), (0, 2), (0, 4), (0, 8), (0, 16), (2, 8), (2, 16), (3, 1), (3, 2),
-                                       (3, 4), (3, 8), (4, 8), (4, 16), (6, 8)]
+                                       (3, 4), (3, 8), (4, 8), (4, 16), (6, 8), (6, 16)]
         .flatMap { type, depth in [false, true].map { PNGLayout(bitDepth: depth, colorType: type, interlaced: $0) } }
 
     @Test(arguments: fixtureNames)
@@ -80,12 +80,23 @@ struct PNGLayout: Sendable, CustomTestStringConvertible {
         #expect(try ImageDecoder.decodePNG(png.encoded()).pixels == expected)
     }
 
-    @Test func translucentSixteenBitRGBAIsWithinOneLevelOfPillow() throws {
-        var (png, expected) = Self.sampleImage(PNGLayout(bitDepth: 16, colorType: 6, interlaced: true), seed: 8)
-        for pixel in 0..<(png.width * png.height) { png.samples[pixel * 4 + 3] = 0x8000 + pixel * 97 }
-        let decoded = try ImageDecoder.decodePNG(png.encoded()).pixels
-        let worst = zip(decoded, expected).map { abs(Int($0) - Int($1)) }.max() ?? 0
-        #expect(worst <= 1)
+    @Test(arguments: [false, true])
+    func translucentSixteenBitRGBAKeepsTheHighByteExactlyAsPillow(interlaced: Bool) throws {
+        var (png, expected) = Self.sampleImage(PNGLayout(bitDepth: 16, colorType: 6, interlaced: interlaced), seed: 8)
+        for pixel in 0..<(png.width * png.height) { png.samples[pixel * 4 + 3] = pixel * 457 % 65536 }  // 0 included
+        #expect(try ImageDecoder.decodePNG(png.encoded()).pixels == expected)
+    }
+
+    @Test func corruptSixteenBitRGBAFailsNamingTheFile() throws {
+        var (png, _) = Self.sampleImage(PNGLayout(bitDepth: 16, colorType: 6, interlaced: false), seed: 9)
+        png.extraChunks = []
+        var bytes = png.encoded()
+        bytes[bytes.count - 12 - 40] ^= 0xFF  // inside IDAT's stored data: its CRC no longer matches
+        let error = #expect(throws: ImageError.self) { try ImageDecoder.decodePNG(bytes, name: "bad16.png") }
+        guard case .decodeFailed(let file, let reason)? = error else {
+            Issue.record("expected .decodeFailed, got \(String(describing: error))"); return
+        }
+        #expect(file == "bad16.png" && !reason.isEmpty)
     }
 
     @Test func gammaAndColourChunksAreIgnoredLikePillow() throws {

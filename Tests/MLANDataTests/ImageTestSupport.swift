@@ -36,6 +36,24 @@ struct FixtureTensors {
         self.entries = entries
     }
 
+    /// A U8 tensor's bytes and shape.
+    func bytes(_ name: String) throws -> (values: [UInt8], shape: [Int]) {
+        guard let entry = entries[name] else { throw Failure.malformed("no tensor \(name)") }
+        guard entry.dtype == "U8" else { throw Failure.malformed("\(name) is \(entry.dtype), expected U8") }
+        return (Array(entry.bytes), entry.shape)
+    }
+
+    /// An I64 tensor's values and shape.
+    func int64s(_ name: String) throws -> (values: [Int], shape: [Int]) {
+        guard let entry = entries[name] else { throw Failure.malformed("no tensor \(name)") }
+        guard entry.dtype == "I64" else { throw Failure.malformed("\(name) is \(entry.dtype), expected I64") }
+        let base = entry.bytes.startIndex
+        let values = (0..<(entry.bytes.count / 8)).map { i in
+            Int(Int64(bitPattern: (0..<8).reduce(UInt64(0)) { $0 | UInt64(entry.bytes[base + i * 8 + $1]) << (8 * $1) }))
+        }
+        return (values, entry.shape)
+    }
+
     /// An F32 tensor's values and shape.
     func floats(_ name: String) throws -> (values: [Float], shape: [Int]) {
         guard let entry = entries[name] else { throw Failure.malformed("no tensor \(name)") }

@@ -30,7 +30,7 @@ public struct PixelValues: Sendable, Equatable {
 ///
 /// ```swift
 /// let processor = CLIPImageProcessor.llava          // 336 px, padded to square
-/// let image = try ImageDecoder.decodePNG(contentsOf: url)
+/// let image = try ImageDecoder.decode(contentsOf: url)  // PNG or JPEG, by content
 /// let pixels = processor(image)                     // [3, 336, 336]
 /// ```
 public struct CLIPImageProcessor: Sendable, Equatable {

@@ -6,9 +6,8 @@ import Foundation
 ///
 /// 16-bit samples reduce as Pillow's PNG raw modes do: colour keeps the high byte (`RGB;16B`), 16-bit
 /// gray+alpha keeps the gray high byte (`LA;16B`), and 16-bit gray opens as `I;16`, whose conversion to RGB
-/// saturates at 255. For 16-bit RGBA, libpng's linear output is premultiplied by alpha: opaque pixels are
-/// exact, and translucent ones are un-premultiplied, which can differ from Pillow by one level (fully
-/// transparent pixels decode as black).
+/// saturates at 255. 16-bit RGBA (`RGBA;16B`) keeps the high byte of each colour sample whatever its alpha,
+/// read as stored through libpng's classic API, because the simplified API's linear output is premultiplied.
 public enum ImageDecoder {
     /// The most pixels an image may have (2^28), so a hostile header cannot ask for gigabytes.
     public static let maxPixelCount = 1 << 28
@@ -50,16 +49,12 @@ public enum ImageDecoder {
             let raw = try read8(stream.criticalChunks(relabelledAs: (8, 6)), format: PNGFormat.rgba, channels: 4,
                                 header, name)
             for i in 0..<pixelCount { rgb.replicate(raw[i * 4], at: i) }
-        case (16, 6):
-            let samples = try read16(stream.criticalChunks(), format: PNGFormat.linearRGBA, channels: 4,
-                                     header, name)
+        case (16, 6):  // RGBA;16B: high bytes of R, G, B as stored (the simplified API would premultiply)
+            let stored = try readStored(stream.criticalChunks(), bytesPerPixel: 8, header, name)
             for i in 0..<pixelCount {
-                let alpha = UInt32(samples[i * 4 + 3])
-                for c in 0..<3 {
-                    let premultiplied = UInt32(samples[i * 4 + c])
-                    let straight = alpha == 0 ? 0 : min(65535, (premultiplied * 65535 + alpha / 2) / alpha)
-                    rgb[i * 3 + c] = UInt8(straight >> 8)
-                }
+                rgb[i * 3] = stored[i * 8]
+                rgb[i * 3 + 1] = stored[i * 8 + 2]
+                rgb[i * 3 + 2] = stored[i * 8 + 4]
             }
         default:  // every 1/2/4/8-bit layout: libpng expands palettes and low bit depths, replicates gray
             let hasAlpha = header.colorType == 4 || header.colorType == 6
@@ -98,6 +93,23 @@ public enum ImageDecoder {
         return out
     }
 
+    /// The samples as stored (big-endian 16-bit, interlacing undone), through libpng's classic API.
+    private static func readStored(_ png: [UInt8], bytesPerPixel: Int, _ header: PNGStream.Header,
+                                   _ name: String) throws(ImageError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: header.width * header.height * bytesPerPixel)
+        var message = [CChar](repeating: 0, count: 256)
+        let succeeded = png.withUnsafeBufferPointer { input in
+            out.withUnsafeMutableBufferPointer { output in
+                mlan_png_read_stored(input.baseAddress, input.count, output.baseAddress, output.count, &message)
+            }
+        }
+        guard succeeded != 0 else {
+            let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw ImageError.decodeFailed(file: name, reason: text)
+        }
+        return out
+    }
+
     /// Decodes `png` into `buffer` (sized for the header's pixels in `format`); returns the failure, if any.
     private static func read(_ png: [UInt8], format: UInt32, into buffer: UnsafeMutableRawBufferPointer,
                              _ header: PNGStream.Header, _ name: String) -> ImageError? {
@@ -133,7 +145,6 @@ enum PNGFormat {
     static let rgba = UInt32(PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
     static let linearGray = UInt32(PNG_FORMAT_FLAG_LINEAR)
     static let linearRGB = UInt32(PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_FLAG_COLOR)
-    static let linearRGBA = UInt32(PNG_FORMAT_FLAG_LINEAR | PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)
 }
 
 extension [UInt8] {

@@ -4,7 +4,7 @@
 public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be read.
     case unreadable(file: String, reason: String)
-    /// The data does not start with the PNG signature; `detected` names what it looks like (e.g. "JPEG").
+    /// The data does not start with the PNG signature; `detected` names what it looks like (e.g. "JPEG data").
     case notPNG(file: String, detected: String)
     /// The PNG's chunk structure ends early or is inconsistent.
     case truncated(file: String, reason: String)
@@ -16,6 +16,14 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case encodeFailed(file: String, reason: String)
     /// The encoded file could not be written.
     case writeFailed(file: String, reason: String)
+    /// The data is neither PNG nor JPEG; `detected` names what it looks like.
+    case unrecognizedFormat(file: String, detected: String)
+    /// The data does not start with a JPEG start-of-image marker; `detected` names what it looks like.
+    case notJPEG(file: String, detected: String)
+    /// The JPEG data ends before its last row (Pillow: "image file is truncated").
+    case truncatedJPEG(file: String, reason: String)
+    /// libjpeg rejected the JPEG data; `reason` is its message.
+    case corruptJPEG(file: String, reason: String)
 
     /// The message, naming the file.
     public var description: String {
@@ -27,6 +35,10 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupported(let file, let reason): "\(file): unsupported PNG: \(reason)"
         case .encodeFailed(let file, let reason): "\(file): PNG encoding failed: \(reason)"
         case .writeFailed(let file, let reason): "\(file): cannot write image: \(reason)"
+        case .unrecognizedFormat(let file, let detected): "\(file): not a PNG or JPEG image (\(detected))"
+        case .notJPEG(let file, let detected): "\(file): not a JPEG file (\(detected))"
+        case .truncatedJPEG(let file, let reason): "\(file): truncated JPEG: \(reason)"
+        case .corruptJPEG(let file, let reason): "\(file): corrupt JPEG: \(reason)"
         }
     }
 }

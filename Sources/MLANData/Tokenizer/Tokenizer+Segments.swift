@@ -1,6 +1,7 @@
 extension Tokenizer {
     /// Ids and loss mask of a rendered conversation, built segment by segment so labels cannot drift from text:
-    /// each text segment is encoded on its own (no special tokens added, added tokens matched), each image slot
+    /// each run of text segments goes through `encode(markup:)` (no special tokens added, added tokens and
+    /// markup matched; each segment on its own for byte-level BPE), each image slot
     /// becomes one `imagePlaceholder` id (never a target), and `addBOS` puts `bosTokenID` first (not a target).
     ///
     /// Precondition: `addBOS` only for a tokenizer with a BOS id.
@@ -11,22 +12,41 @@ extension Tokenizer {
             ids.append(bos)
             isTarget.append(false)
         }
+        var texts: [(text: String, isTarget: Bool)] = []
+        func flush() {
+            guard !texts.isEmpty else { return }
+            let stretch = encode(markup: texts)
+            ids += stretch.ids
+            isTarget += stretch.isTarget
+            texts = []
+        }
         for segment in segments {
             switch segment.content {
             case .image:
+                flush()
                 ids.append(imagePlaceholder)
                 isTarget.append(false)
             case .text(let text):
-                let pieceIDs = encode(text, addSpecialTokens: false)
-                ids += pieceIDs
-                isTarget += repeatElement(segment.isTarget, count: pieceIDs.count)
+                texts.append((text, segment.isTarget))
             }
+        }
+        flush()
+        return TokenizedExample(ids: ids, isTarget: isTarget)
+    }
+
+    /// Each text encoded on its own, its ids all marked with its flag.
+    public func encode(markup texts: [(text: String, isTarget: Bool)]) -> TokenizedExample {
+        var ids: [Int] = [], isTarget: [Bool] = []
+        for (text, target) in texts {
+            let pieceIDs = encode(text, addSpecialTokens: false)
+            ids += pieceIDs
+            isTarget += repeatElement(target, count: pieceIDs.count)
         }
         return TokenizedExample(ids: ids, isTarget: isTarget)
     }
 
     /// Ids of a prompt string with `<image>` markers, as LLaVA's `tokenizer_image_token`: the text between markers
-    /// encoded piece by piece, each marker one `imagePlaceholder` id, `bosTokenID` first when `addBOS`.
+    /// encoded piece by piece (`encode(markup:)`), each marker one `imagePlaceholder` id, `bosTokenID` first when `addBOS`.
     ///
     /// Precondition: `addBOS` only for a tokenizer with a BOS id.
     public func encode(prompt: String, imagePlaceholder: Int, addBOS: Bool) -> [Int] {
@@ -37,7 +57,7 @@ extension Tokenizer {
         }
         for (index, piece) in ImageMarker.split(prompt).enumerated() {
             if index > 0 { ids.append(imagePlaceholder) }
-            ids += encode(piece, addSpecialTokens: false)
+            ids += encode(markup: [(piece, false)]).ids
         }
         return ids
     }

@@ -16,6 +16,11 @@ public protocol Tokenizer: Sendable {
     var padTokenID: Int? { get }
     /// Ids of `text`; with `addSpecialTokens` the tokenizer's post-processor adds its special tokens (e.g. BOS).
     func encode(_ text: String, addSpecialTokens: Bool) -> [Int]
+    /// Ids and loss mask of consecutive texts of a rendered prompt (no special tokens added): template markup
+    /// such as `</s>` is matched as the token it stands for. The default encodes each text on its own with
+    /// `encode(_:addSpecialTokens: false)`; a SentencePiece tokenizer encodes the joined stretch, because its
+    /// dummy prefix and merges depend on where a stretch starts.
+    func encode(markup texts: [(text: String, isTarget: Bool)]) -> TokenizedExample
     /// Text of `ids`; with `skipSpecialTokens` special/added tokens are left out.
     func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String
     /// The id of a token string (vocabulary entry or added token), if present.

@@ -66,20 +66,7 @@ extension BPETokenizer {
             }
         }
 
-        let addedTokens = try (top.addedTokens.map { try json.array($0, "added_tokens") } ?? []).enumerated().map {
-            index, entry in
-            let field = "added_tokens[\(index)]"
-            let object = try json.object(entry, field)
-            let special = try json.bool(object["special"], "\(field).special", default: false)
-            return AddedToken(
-                id: try json.int(object["id"], "\(field).id"),
-                content: try json.string(object["content"], "\(field).content"),
-                special: special,
-                singleWord: try json.bool(object["single_word"], "\(field).single_word", default: false),
-                lstrip: try json.bool(object["lstrip"], "\(field).lstrip", default: false),
-                rstrip: try json.bool(object["rstrip"], "\(field).rstrip", default: false),
-                normalized: try json.bool(object["normalized"], "\(field).normalized", default: !special))
-        }
+        let addedTokens = try parseAddedTokens(top.addedTokens, json: json)
         let preTokenizer = try PreTokenizer(steps: parsePreTokenizer(top.preTokenizer, field: "pre_tokenizer",
                                                                      json: json))
         try checkDecoder(top.decoder, field: "decoder", json: json)
@@ -97,6 +84,23 @@ extension BPETokenizer {
                                 ignoresMerges: ignoresMerges, unknownToken: unknownToken, fusesUnknown: fusesUnknown,
                                 bosTokenID: config.bos ?? postProcessor.prefix.first,
                                 eosTokenID: config.eos, padTokenID: config.pad)
+    }
+
+    /// `added_tokens`, each with its flags (Hugging Face defaults where absent).
+    static func parseAddedTokens(_ value: JSONValue?, json: TokenizerJSONFields) throws -> [AddedToken] {
+        try (value.map { try json.array($0, "added_tokens") } ?? []).enumerated().map { index, entry in
+            let field = "added_tokens[\(index)]"
+            let object = try json.object(entry, field)
+            let special = try json.bool(object["special"], "\(field).special", default: false)
+            return AddedToken(
+                id: try json.int(object["id"], "\(field).id"),
+                content: try json.string(object["content"], "\(field).content"),
+                special: special,
+                singleWord: try json.bool(object["single_word"], "\(field).single_word", default: false),
+                lstrip: try json.bool(object["lstrip"], "\(field).lstrip", default: false),
+                rstrip: try json.bool(object["rstrip"], "\(field).rstrip", default: false),
+                normalized: try json.bool(object["normalized"], "\(field).normalized", default: !special))
+        }
     }
 
     private static func parsePreTokenizer(_ value: JSONValue?, field: String, json: TokenizerJSONFields) throws -> [PreTokenizer.Step] {
@@ -152,7 +156,7 @@ extension BPETokenizer {
         }
     }
 
-    private static func parsePostProcessor(_ value: JSONValue?, field: String,
+    static func parsePostProcessor(_ value: JSONValue?, field: String,
                                            json: TokenizerJSONFields) throws -> PostProcessor {
         guard let value, !value.isNull else { return .none }
         let object = try json.object(value, field)
@@ -196,7 +200,7 @@ extension BPETokenizer {
 }
 
 /// BOS/EOS/padding token names from a Hugging Face `tokenizer_config.json`, resolved to ids.
-private struct SpecialTokenConfig {
+struct SpecialTokenConfig {
     var bos: Int?, eos: Int?, pad: Int?
 
     init(besides tokenizerURL: URL, tokenIDs: [String: Int]) throws {
@@ -222,7 +226,7 @@ private struct SpecialTokenConfig {
 }
 
 /// The top level of `tokenizer.json`: the large vocabulary and merges decode directly, the rest as JSON trees.
-private struct TokenizerFileShape: Decodable {
+struct TokenizerFileShape: Decodable {
     var addedTokens, normalizer, preTokenizer, postProcessor, decoder: JSONValue?
     var model: Model
 

@@ -8,8 +8,8 @@ import MLANModel
 /// A prompt renders through `template` into segments (`Prompt.segments(template:)`), which the tokenizer turns
 /// into ids with one `config.imageTokenIndex` per image (BOS first when ``addsBOS``, as LLaVA's
 /// `tokenizer_image_token` does). Each image file becomes pixel values through ``pixels`` (by default: PNG
-/// decoding, then ``imageProcessor``), once per scorer call; the model splices the projected image rows where the
-/// placeholders stand.
+/// or JPEG decoding, recognised by content, then ``imageProcessor``), once per scorer call; the model splices
+/// the projected image rows where the placeholders stand.
 ///
 /// - Log-likelihood follows lm-eval's conventions on the prompt's last text segment: its trailing whitespace
 ///   moves to the continuation, whose ids are those of `lastText + continuation` past `lastText`'s. Each
@@ -50,7 +50,7 @@ public final class LlavaScorer: Scorer {
     ///   - addsBOS: default true when the tokenizer's own post-processor puts its BOS first (Llama 2, Vicuna),
     ///     false otherwise (SmolLM2's GGUF).
     ///   - pixels: where pixel values come from (e.g. a training run's preprocessed image store); default: the
-    ///     file decoded as PNG (`ImageDecoder`), then `imageProcessor`.
+    ///     file decoded as PNG or JPEG by its content (`ImageDecoder.decode`), then `imageProcessor`.
     public init(model: LlavaForConditionalGeneration, tokenizer: any Tokenizer, template: (any ConversationTemplate)?,
                 imageProcessor: CLIPImageProcessor? = nil, addsBOS: Bool? = nil, identity: String,
                 pixels: ((URL) throws -> PixelValues)? = nil) {
@@ -62,7 +62,7 @@ public final class LlavaScorer: Scorer {
             ?? CLIPImageProcessor(shortestEdge: vision.imageSize, cropSize: vision.imageSize, cropWidth: vision.imageWidth,
                                   padToSquare: vision.imageWidth == nil)
         self.imageProcessor = processor
-        self.pixels = pixels ?? { url in processor(try ImageDecoder.decodePNG(contentsOf: url)) }
+        self.pixels = pixels ?? { url in processor(try ImageDecoder.decode(contentsOf: url)) }
         let bos = tokenizer.bosTokenID
         self.addsBOS = addsBOS ?? (bos != nil && tokenizer.encode("", addSpecialTokens: true).first == bos)
         precondition(!self.addsBOS || bos != nil, "addsBOS needs a tokenizer with a BOS id")

@@ -9,10 +9,10 @@ public struct LoadedMultimodalModel {
     /// LLaVA-1.5's preprocessing at the tower's size (pad to square, bicubic, crop, CLIP normalisation).
     public let imageProcessor: CLIPImageProcessor
 
-    /// Pixel values of a PNG file.
+    /// Pixel values of a PNG or JPEG file (recognised by content).
     /// - Throws: `ImageError` naming the file.
     public func pixels(_ url: URL) throws -> PixelValues {
-        imageProcessor(try ImageDecoder.decodePNG(contentsOf: url))
+        imageProcessor(try ImageDecoder.decode(contentsOf: url))
     }
 
     /// The token ids of a prompt in which each `<image>` becomes the image token.

@@ -19,12 +19,12 @@ public final class PixelStore: @unchecked Sendable {
     }
 
     /// The pixel values of the image at `path` (relative to `root`, or absolute).
-    /// - Throws: `ImageError` naming the file when it is missing or not a PNG.
+    /// - Throws: `ImageError` naming the file when it is missing, not a PNG or JPEG, or broken.
     public func pixels(_ path: String) throws -> PixelValues {
         lock.lock(); defer { lock.unlock() }
         if let hit = cache[path] { return hit }
         let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
-        let value = processor(try ImageDecoder.decodePNG(contentsOf: url))
+        let value = processor(try ImageDecoder.decode(contentsOf: url))
         cache[path] = value
         return value
     }
