@@ -29,7 +29,10 @@ public final class MicroExperiment {
     public func run(evaluator: any RecipeEvaluator) throws -> ExperimentReport {
         try recipe.validate()
         let started = Date()
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+        do { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) } catch {
+            throw ExperimentError.invalidSetting(field: output.path, reason: "cannot create the output folder: "
+                + InputFile.reason(for: error))
+        }
         var runs: [SeedRun] = []
         for (index, seed) in recipe.seeds.enumerated() {
             let tag = "[seed \(index + 1)/\(recipe.seeds.count)]"

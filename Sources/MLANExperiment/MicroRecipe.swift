@@ -95,7 +95,7 @@ public struct MicroRecipe: Codable, Sendable {
               1 <= low, low <= high, high <= 4 else {
             throw fail("objects_per_box", "expected [lowest, highest] within 1...4, got \(objectsPerBox)")
         }
-        do { try counts.validate() } catch { throw fail("counts", "\(error)") }
+        do { try counts.validate() } catch { throw fail("counts", InputFile.reason(for: error)) }
         guard (260...65_536).contains(vocabularySize) else {
             throw fail("vocabulary_size", "\(vocabularySize) must lie in 260...65536 (256 bytes and the special tokens)")
         }
@@ -169,8 +169,8 @@ public struct MicroRecipe: Codable, Sendable {
     /// - Throws: `ExperimentError.invalidSetting` naming the file, or the field that is out of range.
     public static func load(from url: URL) throws -> MicroRecipe {
         let recipe: MicroRecipe
-        do { recipe = try JSONDecoder().decode(MicroRecipe.self, from: Data(contentsOf: url)) } catch {
-            throw ExperimentError.invalidSetting(field: url.path, reason: "\(error)")
+        do { recipe = try JSONDecoder().decode(MicroRecipe.self, from: InputFile.read(url)) } catch {
+            throw ExperimentError.invalidSetting(field: url.path, reason: InputFile.reason(for: error))
         }
         do { try recipe.validate() } catch let ExperimentError.invalidSetting(field, reason) {
             throw ExperimentError.invalidSetting(field: "\(url.path): \(field)", reason: reason)

@@ -64,6 +64,12 @@ public enum InputFile {
         }
         if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
         if let error = error as? CocoaError {
+            if let underlying = error.underlying ?? (error.userInfo[NSUnderlyingErrorKey] as? any Error) {
+                let posix = underlying as NSError
+                if let code = (underlying as? POSIXError)?.code.rawValue ?? (posix.domain == NSPOSIXErrorDomain ? Int32(posix.code) : nil) {
+                    return String(cString: strerror(code))
+                }
+            }
             switch error.code {
             case .fileNoSuchFile, .fileReadNoSuchFile: return String(cString: strerror(ENOENT))
             case .fileReadNoPermission, .fileWriteNoPermission: return String(cString: strerror(EACCES))

@@ -12,7 +12,7 @@ public enum TrainError: Error, CustomStringConvertible {
     /// A message naming the field, step or file.
     public var description: String {
         switch self {
-        case .invalidConfig(let field, let reason): "Invalid training config: \(field) \(reason)"
+        case .invalidConfig(let field, let reason): "invalid training config: \(field): \(reason)"
         case .nonFiniteLoss(let step, let loss, let checkpoint):
             "Loss became \(loss) at step \(step); stopped. "
                 + (checkpoint.map { "The last good checkpoint is \($0)." } ?? "No checkpoint was saved before it.")

@@ -44,7 +44,7 @@ extension ImageDecoder {
     /// The file's bytes.
     static func readBytes(_ url: URL) throws(ImageError) -> [UInt8] {
         do { return [UInt8](try Data(contentsOf: url)) } catch {
-            throw ImageError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw ImageError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -17,7 +17,7 @@ public enum ImageDecoder {
     public static func decodePNG(contentsOf url: URL) throws(ImageError) -> RGBImage {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw ImageError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw ImageError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         return try decodePNG([UInt8](data), name: url.path)
     }

@@ -123,7 +123,7 @@ extension MicroWorld {
                 throw MicroWorldError.directoryNotEmpty(path: directory.path)
             }
             do { try fileManager.removeItem(at: directory) } catch {
-                throw MicroWorldError.writeFailed(file: directory.path, reason: "cannot remove the old world: \(error)")
+                throw MicroWorldError.writeFailed(file: directory.path, reason: "cannot remove the old world: \(InputFile.reason(for: error))")
             }
         }
         guard rename(staging.path, directory.path) == 0 else {
@@ -161,7 +161,7 @@ extension MicroWorld {
 
     private func createFolder(_ url: URL) throws {
         do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
-            throw MicroWorldError.writeFailed(file: url.path, reason: error.localizedDescription)
+            throw MicroWorldError.writeFailed(file: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -34,7 +34,7 @@ public struct NLVRSceneRecord: Sendable, Hashable {
     public static func load(from url: URL) throws -> [NLVRSceneRecord] {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw MicroWorldError.unreadableNLVR(file: url.path, reason: error.localizedDescription)
+            throw MicroWorldError.unreadableNLVR(file: url.path, reason: InputFile.reason(for: error))
         }
         let decoder = JSONDecoder()
         var records: [NLVRSceneRecord] = []

@@ -49,7 +49,7 @@ public struct BPETrainer: Sendable {
         for file in files {
             let data: Data
             do { data = try Data(contentsOf: file) } catch {
-                throw TokenizerError.unreadable(file: file.path, reason: error.localizedDescription)
+                throw TokenizerError.unreadable(file: file.path, reason: InputFile.reason(for: error))
             }
             var lineStart = data.startIndex, lineNumber = 1
             while lineStart < data.endIndex {

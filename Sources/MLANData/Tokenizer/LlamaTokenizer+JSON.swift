@@ -7,7 +7,7 @@ extension LlamaTokenizer {
     public static func load(from url: URL) throws -> LlamaTokenizer {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         if TokenizerFormat.looksLikeJSON(data) { return try load(json: data, url: url) }
         return try LlamaTokenizer(vocabulary: SentencePieceVocabulary(modelProto: [UInt8](data), file: url.path))
@@ -28,7 +28,7 @@ extension LlamaTokenizer {
         do { top = try JSONDecoder().decode(TokenizerFileShape.self, from: data) } catch let error as DecodingError {
             throw TokenizerError(file: file, decoding: error)
         } catch {
-            throw TokenizerError.invalidField(file: file, field: "(root)", reason: "\(error)")
+            throw TokenizerError.invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
         }
         let json = TokenizerJSONFields(file: file)
         let model = top.model
@@ -167,7 +167,7 @@ public enum TokenizerFormat: Sendable, Equatable {
     public static func detect(_ url: URL) throws -> TokenizerFormat {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         if data.starts(with: Array("GGUF".utf8)) { return .gguf }
         guard looksLikeJSON(data) else { return .sentencePieceModel }

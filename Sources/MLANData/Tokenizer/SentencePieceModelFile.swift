@@ -13,7 +13,7 @@ extension SentencePieceVocabulary {
     public static func load(modelFile url: URL) throws -> SentencePieceVocabulary {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadable(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         return try SentencePieceVocabulary(modelProto: [UInt8](data), file: url.path)
     }

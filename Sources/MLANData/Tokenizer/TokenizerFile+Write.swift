@@ -113,7 +113,7 @@ struct TokenizerJSONWriter {
         do {
             try Data(bytes).write(to: temporary)
         } catch {
-            throw TokenizerError.unwritable(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unwritable(file: url.path, reason: InputFile.reason(for: error))
         }
         guard rename(temporary.path, url.path) == 0 else {  // POSIX rename replaces the target atomically
             let reason = String(cString: strerror(errno))

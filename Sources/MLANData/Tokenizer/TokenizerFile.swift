@@ -13,13 +13,13 @@ extension BPETokenizer {
         let file = url.path
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw TokenizerError.unreadable(file: file, reason: error.localizedDescription)
+            throw TokenizerError.unreadable(file: file, reason: InputFile.reason(for: error))
         }
         let top: TokenizerFileShape
         do { top = try JSONDecoder().decode(TokenizerFileShape.self, from: data) } catch let error as DecodingError {
             throw TokenizerError(file: file, decoding: error)
         } catch {
-            throw TokenizerError.invalidField(file: file, field: "(root)", reason: "\(error)")
+            throw TokenizerError.invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
         }
         let json = TokenizerJSONFields(file: file)
 
@@ -209,7 +209,7 @@ struct SpecialTokenConfig {
         let json = TokenizerJSONFields(file: url.path)
         let root: JSONValue
         do { root = try JSONDecoder().decode(JSONValue.self, from: try Data(contentsOf: url)) } catch {
-            throw TokenizerError.unreadable(file: url.path, reason: "\(error)")
+            throw TokenizerError.unreadable(file: url.path, reason: InputFile.reason(for: error))
         }
         let config = try json.object(root, "(root)")
         func id(_ key: String) throws -> Int? {
@@ -279,7 +279,7 @@ extension TokenizerError {
         case .typeMismatch(_, let context), .dataCorrupted(let context):
             self = .invalidField(file: file, field: path(context.codingPath), reason: context.debugDescription)
         @unknown default:
-            self = .invalidField(file: file, field: "(root)", reason: "\(error)")
+            self = .invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
         }
     }
 }

@@ -30,7 +30,7 @@ public struct AutomaticScorerFactory: ScorerFactory {
         do {
             config = try JSONValue.parse(data)
         } catch {
-            throw ScorerError.unloadableModel(path: configURL.path, reason: "not valid JSON: \(error)")
+            throw ScorerError.unloadableModel(path: configURL.path, reason: "not valid JSON: \(InputFile.reason(for: error))")
         }
         guard case .object(let keys) = config else {
             throw ScorerError.unloadableModel(path: configURL.path, reason: "expected a JSON object")

@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 
 /// Extracts an answer with a regular expression, as lm-eval's `regex` filter does: it finds every match,
 /// picks the `groupSelect`-th (negative counts from the end), and returns its capture group `group` (nil: the
@@ -28,7 +29,7 @@ public struct RegexExtract: ElementwiseFilter {
         do {
             expression = try NSRegularExpression(pattern: pattern)
         } catch {
-            throw EvalError.invalidRegex(pattern: pattern, reason: "\(error)")
+            throw EvalError.invalidRegex(pattern: pattern, reason: InputFile.reason(for: error))
         }
         if let group, group < 0 || group > expression.numberOfCaptureGroups {
             throw EvalError.invalidRegex(

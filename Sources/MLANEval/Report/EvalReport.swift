@@ -108,7 +108,7 @@ public struct EvalReport: Sendable {
                                                     withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url, options: .atomic)
         } catch {
-            throw EvalError.unwritableFile(path: url.path, reason: error.localizedDescription)
+            throw EvalError.unwritableFile(path: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

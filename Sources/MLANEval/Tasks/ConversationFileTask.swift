@@ -35,7 +35,7 @@ public struct ConversationFileTask: EvalTask {
         do {
             return try InstructionDataset.load(from: file, options: DatasetReadOptions(imageRoot: root)).records
         } catch {
-            throw EvalError.unreadableFile(path: file.path, reason: "\(error)")
+            throw EvalError.unreadableFile(path: file.path, reason: InputFile.reason(for: error))
         }
     }
 

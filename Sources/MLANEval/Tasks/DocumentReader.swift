@@ -104,7 +104,7 @@ public enum DocumentReader {
         do {
             return Array(try Data(contentsOf: url))
         } catch {
-            throw EvalError.unreadableFile(path: url.path, reason: error.localizedDescription)
+            throw EvalError.unreadableFile(path: url.path, reason: InputFile.reason(for: error))
         }
     }
 

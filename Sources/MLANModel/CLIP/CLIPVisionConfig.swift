@@ -159,7 +159,7 @@ extension CLIPVisionConfig: Codable {
         } catch let error as ModelError {
             throw error.located(at: url.path)
         } catch {
-            throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
+            throw ModelError.invalidConfig(path: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -47,7 +47,7 @@ public struct SafetensorsSource: TensorSource {
             struct Index: Decodable { let weight_map: [String: String] }
             let map: Index
             do { map = try JSONDecoder().decode(Index.self, from: Data(contentsOf: index)) } catch {
-                throw CheckpointError.unreadable(path: index.path, reason: "invalid index: \(error)")
+                throw CheckpointError.unreadable(path: index.path, reason: "invalid index: \(InputFile.reason(for: error))")
             }
             let shards = Set(map.weight_map.values).sorted().map { directory.appendingPathComponent($0) }
             try self.init(files: shards, path: directory.path)

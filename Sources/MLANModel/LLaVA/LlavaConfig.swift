@@ -250,7 +250,7 @@ extension LlavaConfig: Codable {
         } catch let error as ModelError {
             throw error.located(at: url.path)
         } catch {
-            throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
+            throw ModelError.invalidConfig(path: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -39,7 +39,7 @@ extension LlamaConfig {
         } catch let error as ModelError {
             throw error
         } catch {
-            throw ModelError.invalidConfig(path: gguf.path, reason: "\(error)")
+            throw ModelError.invalidConfig(path: gguf.path, reason: InputFile.reason(for: error))
         }
         if let problem = inconsistency { throw ModelError.invalidConfig(path: gguf.path, reason: problem) }
     }

@@ -175,11 +175,11 @@ extension LlamaConfig {
     ///   `ModelError.invalidConfig` naming the file and any other problem.
     public static func load(from url: URL) throws -> LlamaConfig {
         do {
-            return try JSONDecoder().decode(LlamaConfig.self, from: Data(contentsOf: url))
+            return try JSONDecoder().decode(LlamaConfig.self, from: InputFile.read(url))
         } catch let error as ModelError {
             throw error.located(at: url.path)
         } catch {
-            throw ModelError.invalidConfig(path: url.path, reason: "\(error)")
+            throw ModelError.invalidConfig(path: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

@@ -37,7 +37,7 @@ extension BPETokenizer {
         } catch let error as ModelError {
             throw error
         } catch {
-            throw ModelError.invalidConfig(path: gguf.path, reason: "tokenizer metadata: \(error)")
+            throw ModelError.invalidConfig(path: gguf.path, reason: "tokenizer metadata: \(InputFile.reason(for: error))")
         }
     }
 }
@@ -92,7 +92,7 @@ extension LlamaTokenizer {
         } catch let error as ModelError {
             throw error
         } catch {
-            throw ModelError.invalidConfig(path: gguf.path, reason: "tokenizer metadata: \(error)")
+            throw ModelError.invalidConfig(path: gguf.path, reason: "tokenizer metadata: \(InputFile.reason(for: error))")
         }
     }
 }
@@ -104,7 +104,7 @@ extension GGUFFile {
     public func tokenizer() throws -> any Tokenizer {
         let model: String
         do { model = try string("tokenizer.ggml.model") } catch {
-            throw ModelError.invalidConfig(path: path, reason: "no tokenizer metadata: \(error)")
+            throw ModelError.invalidConfig(path: path, reason: "no tokenizer metadata: \(InputFile.reason(for: error))")
         }
         switch model {
         case "llama": return try LlamaTokenizer(gguf: self)

@@ -37,7 +37,7 @@ public enum HuggingFaceWriter {
             try fm.moveItem(at: staging, to: directory)
         } catch {
             try? fm.removeItem(at: staging)
-            throw CheckpointError.unreadable(path: directory.path, reason: "cannot write: \(error)")
+            throw CheckpointError.unreadable(path: directory.path, reason: "cannot write: \(InputFile.reason(for: error))")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MLANData
 
 /// One stage of the recipe as a JSON file (`Configs/*.json`), run by `mlan train --config FILE`.
 ///
@@ -78,8 +79,8 @@ public struct StageConfig: Codable, Sendable {
     /// Reads a stage config; relative paths in it are taken relative to the current directory.
     /// - Throws: `TrainError.invalidConfig` naming the file and the problem.
     public static func load(from url: URL) throws -> StageConfig {
-        do { return try JSONDecoder().decode(StageConfig.self, from: Data(contentsOf: url)) } catch {
-            throw TrainError.invalidConfig(field: url.path, reason: "\(error)")
+        do { return try JSONDecoder().decode(StageConfig.self, from: InputFile.read(url)) } catch {
+            throw TrainError.invalidConfig(field: url.path, reason: InputFile.reason(for: error))
         }
     }
 }

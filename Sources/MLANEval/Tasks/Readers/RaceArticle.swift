@@ -30,7 +30,7 @@ struct RaceArticle: Sendable, Equatable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".txt") }
         } catch {
-            throw EvalError.unreadableFile(path: directory.path, reason: error.localizedDescription)
+            throw EvalError.unreadableFile(path: directory.path, reason: InputFile.reason(for: error))
         }
         let ordered = names.sorted { lhs, rhs in
             let left = Int(lhs.dropLast(4)), right = Int(rhs.dropLast(4))
