@@ -104,7 +104,8 @@ import Testing
     @Test(arguments: cases)
     func badInputFailsWithOneLineNamingIt(_ bad: Case) throws {
         try Self.prepareScratch()
-        let run = try CLIRun.mlan(bad.arguments)
+        let mlan = try #require(ProcessRun.builtExecutable("mlan"), "build with --build-tests, which builds mlan")
+        let run = try ProcessRun.run(mlan, bad.arguments)
         let lines = run.stderr.split(whereSeparator: \.isNewline)
         #expect(run.status != 0, "exit status 0 for \(bad.arguments)")
         #expect(lines.count == 1, "expected one line on stderr, got:\n\(run.stderr)")

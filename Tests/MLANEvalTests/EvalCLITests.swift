@@ -6,39 +6,14 @@ import Testing
 /// The built `mlan` executable (beside this test binary in the build folder): `mlan eval` end to end on
 /// SmolLM2, its default data folder and its errors.
 @Suite(.serialized) struct EvalCLITests {
-    /// What a run of `mlan` printed and returned.
-    struct Run {
-        let status: Int32, stdout: String, stderr: String
-    }
-
     /// `mlan` in the build folder this test binary was built in.
     static func executable() throws -> URL {
-        let folder = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-        let mlan = folder.appendingPathComponent("mlan")
-        try #require(FileManager.default.isExecutableFile(atPath: mlan.path),
-                     "no mlan executable at \(mlan.path); build with --build-tests, which builds it")
-        return mlan
+        try #require(ProcessRun.builtExecutable("mlan"), "no mlan executable; build with --build-tests, which builds it")
     }
 
     /// Runs `executable` with `arguments` in `directory`, with `MLAN_SHARED` set to `shared` or removed.
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL, shared: String?) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["MLAN_SHARED"] = shared
-        process.environment = environment
-        let outputs = try temporaryDirectory()
-        let out = outputs.appendingPathComponent("stdout"), err = outputs.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: try String(contentsOf: out, encoding: .utf8),
-                   stderr: try String(contentsOf: err, encoding: .utf8))
+    static func run(_ executable: URL, _ arguments: [String], in directory: URL, shared: String?) throws -> ProcessRun {
+        try ProcessRun.run(executable, arguments, in: directory, environment: ["MLAN_SHARED": shared])
     }
 
     @Test func evalBoolqLimit5WithTheDefaultDataFolderWritesResults() throws {

@@ -109,9 +109,7 @@ extension LlamaTokenizer {
         let type = try json.string(object["type"], "\(field).type")
         switch type {
         case "Sequence":
-            return try json.array(object["normalizers"], "\(field).normalizers").enumerated().flatMap { index, step in
-                try normalizerSteps(step, field: "\(field).normalizers[\(index)]", json: json)
-            }
+            return try json.sequence(object, key: "normalizers", field: field) { try normalizerSteps($0, field: $1, json: json) }
         case "Prepend":
             return [.prepend(try json.string(object["prepend"], "\(field).prepend"))]
         case "Replace":
@@ -132,9 +130,7 @@ extension LlamaTokenizer {
         let type = try json.string(object["type"], "\(field).type")
         switch type {
         case "Sequence":
-            return try json.array(object["pretokenizers"], "\(field).pretokenizers").enumerated().flatMap { index, step in
-                try preTokenizerSteps(step, field: "\(field).pretokenizers[\(index)]", json: json)
-            }
+            return try json.sequence(object, key: "pretokenizers", field: field) { try preTokenizerSteps($0, field: $1, json: json) }
         case "Metaspace":
             let schemeName = try json.optionalString(object["prepend_scheme"], "\(field).prepend_scheme")
             let legacyPrefix = try json.bool(object["add_prefix_space"], "\(field).add_prefix_space", default: true)

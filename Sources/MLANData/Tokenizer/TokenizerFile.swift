@@ -111,9 +111,7 @@ extension BPETokenizer {
         let type = try json.string(object["type"], "\(field).type")
         switch type {
         case "Sequence":
-            return try json.array(object["pretokenizers"], "\(field).pretokenizers").enumerated().flatMap { index, step in
-                try parsePreTokenizer(step, field: "\(field).pretokenizers[\(index)]", json: json)
-            }
+            return try json.sequence(object, key: "pretokenizers", field: field) { try parsePreTokenizer($0, field: $1, json: json) }
         case "ByteLevel":
             return [.byteLevel(
                 addPrefixSpace: try json.bool(object["add_prefix_space"], "\(field).add_prefix_space", default: true),

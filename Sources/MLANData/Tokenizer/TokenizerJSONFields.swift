@@ -39,6 +39,15 @@ struct TokenizerJSONFields {
         return try string(value, field())
     }
 
+    /// The members of a `Sequence` component (`{"type": "Sequence", key: [...]}`), each parsed by `parse` with
+    /// its field path (`pre_tokenizer.pretokenizers[2]`), concatenated in order.
+    func sequence<Step>(_ object: [String: JSONValue], key: String, field: String,
+                        _ parse: (JSONValue, String) throws -> [Step]) throws -> [Step] {
+        try array(object[key], "\(field).\(key)").enumerated().flatMap { index, member in
+            try parse(member, "\(field).\(key)[\(index)]")
+        }
+    }
+
     func invalid(_ field: String, _ reason: String) -> TokenizerError {
         .invalidField(file: file, field: field, reason: reason)
     }
