@@ -105,7 +105,7 @@ import Testing
     func badInputFailsWithOneLineNamingIt(_ bad: Case) throws {
         try Self.prepareScratch()
         let mlan = try #require(ProcessRun.builtExecutable("mlan"), "build with --build-tests, which builds mlan")
-        let run = try ProcessRun.run(mlan, bad.arguments)
+        let run = try ProcessRun.run(mlan, bad.arguments, environment: ["MLAN_SHARED": SharedPaths.shared.path])
         let lines = run.stderr.split(whereSeparator: \.isNewline)
         #expect(run.status != 0, "exit status 0 for \(bad.arguments)")
         #expect(lines.count == 1, "expected one line on stderr, got:\n\(run.stderr)")
