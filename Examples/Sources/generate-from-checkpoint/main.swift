@@ -17,7 +17,7 @@ do {
     let loaded = try LanguageModelLoader.load(from: URL(fileURLWithPath: path))
     let segments = QATemplate().segments(for: [Turn(.user, question)], addGenerationPrompt: true)
     let prompt = loaded.tokenizer.encode(segments, imagePlaceholder: -1, addBOS: false).ids
-    let result = Generator(model: loaded.model, tokenizer: loaded.tokenizer)
+    let result = try Generator(model: loaded.model, tokenizer: loaded.tokenizer)
         .generate(promptIDs: prompt, maxNewTokens: 12, stopStrings: ["\n"])
     let answer = result.text.trimmingCharacters(in: .whitespaces)
     print("Q: \(question)\nA: \(answer)   (\(result.ids.count) tokens, stopped by \(result.stopReason.rawValue))")
