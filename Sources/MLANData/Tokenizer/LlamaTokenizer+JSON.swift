@@ -24,12 +24,7 @@ extension LlamaTokenizer {
     /// - Throws: `TokenizerError` naming the file and the field.
     static func load(json data: Data, url: URL) throws -> LlamaTokenizer {
         let file = url.path
-        let top: TokenizerFileShape
-        do { top = try JSONDecoder().decode(TokenizerFileShape.self, from: data) } catch let error as DecodingError {
-            throw TokenizerError(file: file, decoding: error)
-        } catch {
-            throw TokenizerError.invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
-        }
+        let top = try TokenizerFileShape.decode(data, file: file)
         let json = TokenizerJSONFields(file: file)
         let model = top.model
         let modelType = try json.optionalString(model.type, "model.type") ?? "BPE"

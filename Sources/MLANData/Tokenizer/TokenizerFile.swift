@@ -15,12 +15,7 @@ extension BPETokenizer {
         do { data = try Data(contentsOf: url) } catch {
             throw TokenizerError.unreadable(file: file, reason: InputFile.reason(for: error))
         }
-        let top: TokenizerFileShape
-        do { top = try JSONDecoder().decode(TokenizerFileShape.self, from: data) } catch let error as DecodingError {
-            throw TokenizerError(file: file, decoding: error)
-        } catch {
-            throw TokenizerError.invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
-        }
+        let top = try TokenizerFileShape.decode(data, file: file)
         let json = TokenizerJSONFields(file: file)
 
         if let normalizer = top.normalizer, !normalizer.isNull {
@@ -225,6 +220,15 @@ struct SpecialTokenConfig {
 
 /// The top level of `tokenizer.json`: the large vocabulary and merges decode directly, the rest as JSON trees.
 struct TokenizerFileShape: Decodable {
+    /// The top level of `data`, a `tokenizer.json`; failures name `file` and the field.
+    static func decode(_ data: Data, file: String) throws -> TokenizerFileShape {
+        do { return try JSONDecoder().decode(TokenizerFileShape.self, from: data) } catch let error as DecodingError {
+            throw TokenizerError(file: file, decoding: error)
+        } catch {
+            throw TokenizerError.invalidField(file: file, field: "(root)", reason: InputFile.reason(for: error))
+        }
+    }
+
     var addedTokens, normalizer, preTokenizer, postProcessor, decoder: JSONValue?
     var model: Model
 
