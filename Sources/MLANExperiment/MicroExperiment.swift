@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import MLANCore
 import MLANData
 import MLANModel
@@ -13,10 +14,14 @@ public final class MicroExperiment {
     /// Everything goes here: report.md, report.html, results.json, and per seed `seed-N/` with world/,
     /// tokenizer.json, runs/, mixtures/ and samples/RECIPE/ (every evaluated answer).
     public let output: URL
-    /// Progress messages (stage starts, evaluations); trainers print their own progress lines.
+    /// Progress messages (stage starts, evaluations), one call at a time even while seeds run side by side;
+    /// trainers print their own progress lines.
     public var onNote: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    private let noteLock = NSLock()
     /// Whether trainers print progress.
     public var showsTrainingProgress = true
+    /// How many seeds run at once, each on one thread (default: one per core). Results do not depend on it.
+    public var concurrentSeeds = ProcessInfo.processInfo.activeProcessorCount
 
     public init(recipe: MicroRecipe, output: URL) {
         self.recipe = recipe
@@ -33,21 +38,32 @@ public final class MicroExperiment {
             throw ExperimentError.invalidSetting(field: output.path, reason: "cannot create the output folder: "
                 + InputFile.reason(for: error))
         }
-        var runs: [SeedRun] = []
-        for (index, seed) in recipe.seeds.enumerated() {
-            let tag = "[seed \(index + 1)/\(recipe.seeds.count)]"
+        // Seeds run side by side, one thread each; the reports so far are rewritten as each seed finishes, so an
+        // interrupted run still leaves the finished seeds' table.
+        let finished = Mutex<[Int: SeedRun]>([:])
+        let count = recipe.seeds.count
+        try IndependentJobs.run(count: count, workers: concurrentSeeds) { index in
+            let seed = recipe.seeds[index]
+            let tag = "[seed \(index + 1)/\(count)]"
             let seedStarted = Date()
-            runs.append(try runSeed(seed, tag: tag, evaluator: evaluator))
-            // The reports so far, so an interrupted run still leaves the finished seeds' table.
-            try ExperimentReport(recipe: recipe, runs: runs, wallSeconds: Date().timeIntervalSince(started)).write(to: output)
-            let elapsed = Date().timeIntervalSince(started), perSeed = elapsed / Double(index + 1)
-            onNote(String(format: "%@ done in %.0f s; %.0f s elapsed, about %.0f s left", tag,
-                          Date().timeIntervalSince(seedStarted), elapsed, perSeed * Double(recipe.seeds.count - index - 1)))
+            let run = try runSeed(seed, tag: tag, evaluator: evaluator)
+            try finished.withLock { runs in
+                runs[index] = run
+                let elapsed = Date().timeIntervalSince(started)
+                try ExperimentReport(recipe: recipe, runs: runs.keys.sorted().compactMap { runs[$0] }, wallSeconds: elapsed)
+                    .write(to: output)
+                let left = Double(count - runs.count)
+                note(String(format: "%@ done in %.0f s; %.0f s elapsed, about %.0f s left", tag,
+                              Date().timeIntervalSince(seedStarted), elapsed, elapsed / Double(runs.count) * left))
+            }
         }
+        let runs = finished.withLock { runs in runs.keys.sorted().compactMap { runs[$0] } }
         let report = ExperimentReport(recipe: recipe, runs: runs, wallSeconds: Date().timeIntervalSince(started))
         try report.write(to: output)
         return report
     }
+
+    private func note(_ message: String) { noteLock.withLock { onNote(message) } }
 
     /// One seed end to end in `seed-N/`.
     private func runSeed(_ seed: UInt64, tag: String, evaluator: any RecipeEvaluator) throws -> SeedRun {
@@ -56,7 +72,7 @@ public final class MicroExperiment {
         // The world and its tokenizer.
         let worldURL = folder.appendingPathComponent("world")
         let vision = recipe.vision
-        onNote("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
+        note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator())
             .write(to: worldURL, counts: recipe.counts)
@@ -65,7 +81,7 @@ public final class MicroExperiment {
         guard let eos = tokenizer.eosTokenID, let pad = tokenizer.padTokenID else {
             throw ExperimentError.invalidSetting(field: "tokenizer", reason: "the trained tokenizer lacks </s> or <pad>")
         }
-        onNote("\(tag) [tokenizer] \(tokenizer.vocabularySize) tokens")
+        note("\(tag) [tokenizer] \(tokenizer.vocabularySize) tokens")
 
         // The model.
         var language = recipe.language
@@ -116,7 +132,7 @@ public final class MicroExperiment {
         // The evaluations, and the untuned aligned model as the "none" recipe.
         let (worldTasks, nlvrTasks) = tasks(world: world, at: worldURL)
         func evaluate(_ name: String, manifest: URL?) throws -> [TaskScore] {
-            onNote("\(tag) [eval \(name)] \(worldTasks.count) micro-world tasks × \(recipe.evalLimit) documents"
+            note("\(tag) [eval \(name)] \(worldTasks.count) micro-world tasks × \(recipe.evalLimit) documents"
                 + (nlvrTasks.isEmpty ? "" : ", NLVR × \(recipe.nlvrLimit)"))
             let samples = folder.appendingPathComponent("samples/\(name)")
             var scores = try evaluator.evaluate(llava, tokenizer: tokenizer, images: pixels, tasks: worldTasks,
@@ -175,7 +191,7 @@ public final class MicroExperiment {
     /// Trains one stage in `folder/runs/NAME` and returns its loss curve and accounting.
     private func train(_ name: String, tag: String, folder: URL, _ model: any TrainableModel, _ examples: [Example],
                        _ config: TrainConfig, _ collator: Collator, profile: ComputeProfile?) throws -> StageResult {
-        onNote("\(tag) [\(name)] \(examples.count) examples, \(model.trainableParameters().reduce(0) { $0 + $1.tensor.count }) trainable parameters")
+        note("\(tag) [\(name)] \(examples.count) examples, \(model.trainableParameters().reduce(0) { $0 + $1.tensor.count }) trainable parameters")
         let trainer = try Trainer(model: model, config: config, examples: examples, collator: collator, profile: profile,
                                   runDirectory: folder.appendingPathComponent("runs/\(name)"), label: "\(tag) \(name)")
         trainer.log.printsProgress = showsTrainingProgress

@@ -34,11 +34,11 @@ public struct MicroRecipe: Codable, Sendable {
     public var vision = CLIPVisionConfig(hiddenSize: 64, intermediateSize: 128, numHiddenLayers: 2,
                                          numAttentionHeads: 4, imageSize: 32, patchSize: 16, hiddenAct: .gelu)
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
-    public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 2)
+    public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
     /// Stage 1: alignment on captions (`plain` template); the projector and, from scratch here, the tower train.
     public var align = MicroRecipe.stage(lr: 1e-3, epochs: 2)
     /// Stage 2: instruction tuning (`v1` template); projector and language model train, the tower is frozen.
-    public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 2)
+    public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 4)
     /// Examples per stage-2 mixture (the same for every mixture).
     public var mixtureSize = 640
     /// The stage-2 mixtures; "none" (the aligned model, untuned) is always evaluated too.

@@ -47,5 +47,19 @@ import Testing
         #expect(html.contains("stroke-dasharray") && html.contains("polyline") && html.contains("Modality transfer"))
         let decoded = try JSONDecoder().decode(ExperimentReport.self, from: Data(contentsOf: output.appendingPathComponent("results.json")))
         #expect(decoded.recipes.count == 4 && decoded.runs.count == 2)
+
+        // The seeds ran side by side; seed 43 alone, on the calling thread, gives the same bits.
+        let aloneOutput = output.appendingPathComponent("alone")
+        var aloneRecipe = MicroRecipe.quick
+        aloneRecipe.seeds = [43]
+        let alone = MicroExperiment(recipe: aloneRecipe, output: aloneOutput)
+        alone.showsTrainingProgress = false
+        alone.onNote = { _ in }
+        alone.concurrentSeeds = 1
+        let single = try alone.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        let together = report.runs[1], byItself = try #require(single.runs.first)
+        #expect(together.seed == 43 && byItself.seed == 43)
+        #expect(together.stages.map(\.losses) == byItself.stages.map(\.losses))
+        #expect(together.recipes.map(\.scores) == byItself.recipes.map(\.scores))
     }
 }
