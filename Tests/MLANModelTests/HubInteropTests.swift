@@ -31,9 +31,8 @@ struct HubInteropTests {
                 "texts": .array(texts), "chats": .array(chats)]
     }
 
-    @Test func transformersReadsWhatMLANWrites() throws {
-        let python = try #require(ProcessInfo.processInfo.environment["MLAN_PYTHON"])
-        let root = TinyComposedLlava.temporaryDirectory("hub-interop")
+    @Test func transformersAndLMEvalReadAConvertedSmolLM2() throws {
+        let root = TinyComposedLlava.temporaryDirectory("hub-interop-lm")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         var arrays: [String: SafetensorsEntry] = [:]
@@ -52,6 +51,14 @@ struct HubInteropTests {
         arrays["lm.logits"] = .float32(withoutGradients { lm.model.logits(ids: [logitsIDs]) }.reshaped([logitsIDs.count, lm.model.config.vocabSize]))
         lmSpec["directory"] = .string(smol.path)
         lmSpec["logits_ids"] = .array(logitsIDs.map { .int($0) })
+        try compare(["language_model": .object(lmSpec)], arrays: arrays, in: root)
+    }
+
+    @Test func transformersReadsASavedLlava() throws {
+        let root = TinyComposedLlava.temporaryDirectory("hub-interop-llava")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var arrays: [String: SafetensorsEntry] = [:]
 
         // A LLaVA as `mlan train` saves one (SmolLM2's vocabulary and tokenizer, a CLIP tower, pad to square).
         let llavaDirectory = root.appendingPathComponent("llava")
@@ -80,12 +87,18 @@ struct HubInteropTests {
         llavaSpec["prompt"] = .string(prompt)
         llavaSpec["ids"] = .array(ids.flatMap { $0 == image ? Array(repeating: $0, count: rows) : [$0] }.map { .int($0) })
         llavaSpec["images"] = .array(images.map { .string($0.path) })
+        try compare(["llava": .object(llavaSpec)], arrays: arrays, in: root)
+    }
 
+    /// Writes the expectations beside `arrays` and runs `Scripts/hub-parity.py` on them.
+    private func compare(_ parts: [String: JSONValue], arrays: [String: SafetensorsEntry], in root: URL) throws {
+        let python = try #require(ProcessInfo.processInfo.environment["MLAN_PYTHON"])
         let arraysURL = root.appendingPathComponent("expected.safetensors")
         try SafetensorsWriter.write(arrays, metadata: [:], to: arraysURL)
-        let spec: JSONValue = ["arrays": .string(arraysURL.path), "language_model": .object(lmSpec), "llava": .object(llavaSpec)]
+        var spec = parts
+        spec["arrays"] = .string(arraysURL.path)
         let specURL = root.appendingPathComponent("expectations.json")
-        try AtomicFile.write(try spec.jsonBytes(pretty: true), to: specURL)
+        try AtomicFile.write(try JSONValue.object(spec).jsonBytes(pretty: true), to: specURL)
         let script = SharedPaths.repositoryRoot.appendingPathComponent("Scripts/hub-parity.py")
         let run = try ProcessRun.run(URL(fileURLWithPath: python), [script.path, specURL.path])
         print(run.stdout)
