@@ -66,10 +66,11 @@ extension LlavaForConditionalGeneration {
     /// `imageProcessor` and `chatTemplate`). The directory appears whole or not at all.
     ///
     /// A model composed here has its image token at the text vocabulary's size, outside the embedding table, which
-    /// transformers cannot look up. It is saved as llava-hf checkpoints have it: `<image>` becomes a special added
-    /// token of that id, and the embedding and (untied) head grow by one row, the mean of the others, so the
-    /// image token's logit is the mean logit and greedy decoding never picks it. Loading the directory back gives
-    /// the same logits over the original vocabulary.
+    /// transformers cannot look up. Saved with its tokenizer, it is written as llava-hf checkpoints have it:
+    /// `<image>` becomes a special added token of that id, and the embedding and (untied) head grow by one row,
+    /// the mean of the others, so the image token's logit is the mean logit and greedy decoding never picks it.
+    /// Loading the directory back gives the same logits over the original vocabulary. Without a tokenizer the
+    /// weights and config are written as they are.
     /// - Throws: `CheckpointError.unreadable` naming the directory when a file cannot be written or the tokenizer
     ///   does not fit the vocabulary, `EncodingError` for an unencodable config.
     public func save(to directory: URL, tokenizer: (any Tokenizer)? = nil, imageProcessor: CLIPImageProcessor? = nil,
@@ -79,14 +80,12 @@ extension LlavaForConditionalGeneration {
         for (name, tensor) in namedParameters() { tensors[name] = .float32(tensor.detached()) }
         var tokenizer = tokenizer
         let vocabulary = config.textConfig.vocabSize
-        if config.imageTokenIndex == vocabulary {
+        if config.imageTokenIndex == vocabulary, let text = tokenizer {
+            tokenizer = try Self.addingImageToken(text, id: vocabulary, path: directory.path)
             config.textConfig.vocabSize += 1
             for name in ["language_model.model.embed_tokens.weight", "language_model.lm_head.weight"] {
                 guard case .float32(let table)? = tensors[name] else { continue }
                 tensors[name] = .float32(Self.appendingMeanRow(table))  // [V + 1, D]
-            }
-            if let text = tokenizer {
-                tokenizer = try Self.addingImageToken(text, id: vocabulary, path: directory.path)
             }
         }
         if let tokenizer { try HubFiles.checkWritable(tokenizer, path: directory.path) }
