@@ -7,7 +7,9 @@ import MLANModel
 public struct LogitsJob: Sendable {
     /// A `.gguf` file, a Hugging Face Llama directory or a LLaVA directory.
     public var model: URL
-    /// The prompt; with `image`, it must be text marking the image with `<image>`.
+    /// The prompt. With `image`: text marking the image with `<image>`, or ids holding the image token in either
+    /// convention: the model's image token id (once per image, or once per image feature row as transformers'
+    /// `LlavaProcessor` writes it), or LLaVA's `-200` placeholder (``llavaImagePlaceholder``).
     public var prompt: PromptInput
     /// Keep every position's logits instead of the last.
     public var allPositions = false
@@ -25,17 +27,30 @@ public struct LogitsJob: Sendable {
         self.output = output
     }
 
+    /// The image placeholder id of the original LLaVA repository (`IMAGE_TOKEN_INDEX`), accepted in `--ids`.
+    public static let llavaImagePlaceholder = -200
+
     /// Runs the model and writes `input_ids` and `logits`; returns a one-line description of what was written.
     /// - Throws: model, image and file errors, each naming what failed.
     public func run() throws -> String {
         let ids: [Int], logits: Tensor
         var metadata = ["model": model.path]
         if let image {
-            guard let text = try prompt.renderedText() else {
-                throw ExperimentError.invalidSetting(field: "--image", reason: "needs a text prompt marking the image with <image>")
-            }
             let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower)
-            (ids, logits) = try loaded.logits(prompt: text, images: [image], allPositions: allPositions)
+            if case .ids(let given) = prompt {
+                let imageToken = loaded.model.config.imageTokenIndex
+                ids = given.map { $0 == Self.llavaImagePlaceholder ? imageToken : $0 }
+                guard ids.contains(imageToken) else {
+                    throw ExperimentError.invalidSetting(field: "--ids", reason: "with --image the ids must hold the image "
+                        + "token \(imageToken) (or LLaVA's \(Self.llavaImagePlaceholder))")
+                }
+                logits = try loaded.logits(ids: ids, images: [image], allPositions: allPositions)
+            } else {
+                guard let text = try prompt.renderedText() else {
+                    throw ExperimentError.invalidSetting(field: "--image", reason: "needs a prompt marking the image with <image>")
+                }
+                (ids, logits) = try loaded.logits(prompt: text, images: [image], allPositions: allPositions)
+            }
             metadata["image"] = image.path
         } else {
             let loaded = try LanguageModelLoader.load(from: model)

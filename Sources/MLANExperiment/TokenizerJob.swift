@@ -13,11 +13,7 @@ public struct TokenizerJob {
     /// `tokenizer.json` (Llama's SentencePiece-style BPE, or byte-level BPE).
     /// - Throws: `TokenizerError` / `GGUFError` / `ModelError` naming the file and field.
     public init(file: URL) throws {
-        switch try TokenizerFormat.detect(file) {
-        case .gguf: tokenizer = try GGUFFile.load(from: file).tokenizer()
-        case .sentencePieceModel, .sentencePieceJSON: tokenizer = try LlamaTokenizer.load(from: file)
-        case .byteLevelJSON: tokenizer = try BPETokenizer.load(from: file)
-        }
+        tokenizer = try TokenizerLoader.load(file: file)
     }
 
     /// Encodes each line; yields one JSON array of ids per line (`[1, 2, 3]`).

@@ -24,13 +24,12 @@ struct ModelCommand: ParsableCommand {
         @OptionGroup var input: PromptOptions
         @Flag(help: "Write logits for every position ([T, V]) instead of the last ([V]).") var allPositions = false
         @Option(help: "The safetensors file to write.") var output: String
-        @Option(help: "A PNG for a LLaVA model; the prompt (--prompt) marks it with <image>.") var image: String?
+        @Option(help: "A PNG or JPEG for a LLaVA model: --prompt marks it with <image>; --ids hold the image token (once, or once per feature row) or LLaVA's -200 (write --ids=-200,...).") var image: String?
         @Option(help: "With --image and a language model: a CLIP directory or vit-l14-336 / vit-b16-224 / tiny.")
         var visionTower: String?
 
         func validate() throws {
             try input.validate()
-            if image != nil && input.prompt == nil { throw ValidationError("--image needs --prompt with <image>.") }
         }
 
         func run() throws {
@@ -45,7 +44,7 @@ struct ModelCommand: ParsableCommand {
     struct Convert: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Convert any loadable checkpoint to a Hugging Face directory.")
         @OptionGroup var model: ModelOptions
-        @Option(help: "The directory to write (config.json, model.safetensors, tokenizer.json).") var output: String
+        @Option(help: "The directory to write (config.json, model.safetensors, tokenizer and generation configs).") var output: String
 
         func run() throws {
             print(try ConvertJob.run(model: model.url, to: URL(fileURLWithPath: output)))

@@ -24,6 +24,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case truncatedJPEG(file: String, reason: String)
     /// libjpeg rejected the JPEG data; `reason` is its message.
     case corruptJPEG(file: String, reason: String)
+    /// An image processor config (`preprocessor_config.json`) asks for something MLAN does not do, or is malformed.
+    case invalidProcessorConfig(file: String, field: String, reason: String)
 
     /// The message, naming the file.
     public var description: String {
@@ -39,6 +41,7 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notJPEG(let file, let detected): "\(file): not a JPEG file (\(detected))"
         case .truncatedJPEG(let file, let reason): "\(file): truncated JPEG: \(reason)"
         case .corruptJPEG(let file, let reason): "\(file): corrupt JPEG: \(reason)"
+        case .invalidProcessorConfig(let file, let field, let reason): "\(file): \(field): \(reason)"
         }
     }
 }

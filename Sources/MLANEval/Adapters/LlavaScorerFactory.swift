@@ -25,11 +25,7 @@ public struct LlavaScorerFactory: ScorerFactory {
                 "a LLaVA directory needs its language model's tokenizer.json beside config.json; none is there")
         }
         let loaded = try MultimodalLoader.load(model: model)
-        var tokenizer = loaded.tokenizer
-        let text = loaded.model.config.textConfig
-        tokenizer.bosTokenID = tokenizer.bosTokenID ?? text.bosTokenID
-        tokenizer.eosTokenID = tokenizer.eosTokenID ?? text.eosTokenID
-        tokenizer.padTokenID = tokenizer.padTokenID ?? text.padTokenID
+        let tokenizer = loaded.tokenizer
         let conversation = try template.map { try BuiltinTemplates.named($0) }
         let identity = model.lastPathComponent + (conversation.map { " " + $0.name } ?? "")
         return LlavaScorer(model: loaded.model, tokenizer: tokenizer, template: conversation,

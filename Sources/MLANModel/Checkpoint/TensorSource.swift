@@ -9,8 +9,18 @@ public protocol TensorSource {
     var names: [String] { get }
     /// The shape of `name` without reading its data.
     func shape(of name: String) throws -> [Int]
-    /// The tensor `name` as Float32.
+    /// The tensor `name` as Float32 (16-bit floats upcast exactly).
     func tensor(named name: String) throws -> Tensor
+    /// The tensor `name` as the file stores it (e.g. BF16 bytes), for code that keeps that precision.
+    /// Sources that only hold Float32 (dequantized GGUF) give F32 bytes.
+    func storedTensor(named name: String) throws -> StoredTensor
+}
+
+extension TensorSource {
+    /// The F32 bytes of `tensor(named:)`.
+    public func storedTensor(named name: String) throws -> StoredTensor {
+        StoredTensor(float32: try tensor(named: name))
+    }
 }
 
 /// One or more safetensors files (a sharded checkpoint's shards), seen as one source.
@@ -37,7 +47,9 @@ public struct SafetensorsSource: TensorSource {
         names = owner.keys.sorted()
     }
 
-    /// Opens a Hugging Face model directory: `model.safetensors`, or the shards a `model.safetensors.index.json` lists.
+    /// Opens a Hugging Face model directory: `model.safetensors`, or the shards a `model.safetensors.index.json`
+    /// lists (each tensor must be in the shard its `weight_map` names, and every shard tensor in the map).
+    /// - Throws: `CheckpointError.unreadable` naming the index and the tensor, or a shard's read error.
     public init(directory: URL) throws {
         let single = directory.appendingPathComponent("model.safetensors")
         let index = directory.appendingPathComponent("model.safetensors.index.json")
@@ -49,8 +61,23 @@ public struct SafetensorsSource: TensorSource {
             do { map = try JSONDecoder().decode(Index.self, from: Data(contentsOf: index)) } catch {
                 throw CheckpointError.unreadable(path: index.path, reason: "invalid index: \(InputFile.reason(for: error))")
             }
-            let shards = Set(map.weight_map.values).sorted().map { directory.appendingPathComponent($0) }
-            try self.init(files: shards, path: directory.path)
+            let shardNames = Set(map.weight_map.values).sorted()
+            if let bad = shardNames.first(where: { $0.isEmpty || $0.contains("/") || $0 == ".." }) {
+                throw CheckpointError.unreadable(path: index.path, reason: "weight_map names shard '\(bad)', not a file beside it")
+            }
+            try self.init(files: shardNames.map { directory.appendingPathComponent($0) }, path: directory.path)
+            for (name, shard) in map.weight_map.sorted(by: { $0.key < $1.key }) {
+                guard let i = owner[name] else {
+                    throw CheckpointError.unreadable(path: index.path, reason: "weight_map lists '\(name)' but \(shard) does not hold it")
+                }
+                guard shardNames[i] == shard else {
+                    throw CheckpointError.unreadable(path: index.path,
+                                                     reason: "weight_map puts '\(name)' in \(shard) but it is in \(shardNames[i])")
+                }
+            }
+            if let stray = names.first(where: { map.weight_map[$0] == nil }) {
+                throw CheckpointError.unreadable(path: index.path, reason: "'\(stray)' is in \(shardNames[owner[stray] ?? 0]) but not in weight_map")
+            }
         } else {
             throw CheckpointError.unreadable(path: directory.path, reason: "no model.safetensors or model.safetensors.index.json")
         }
@@ -58,6 +85,7 @@ public struct SafetensorsSource: TensorSource {
 
     public func shape(of name: String) throws -> [Int] { try file(for: name).info(named: name).shape }
     public func tensor(named name: String) throws -> Tensor { try file(for: name).tensor(named: name) }
+    public func storedTensor(named name: String) throws -> StoredTensor { try file(for: name).storedTensor(named: name) }
 
     private func file(for name: String) throws -> SafetensorsFile {
         guard let i = owner[name] else { throw CheckpointError.unreadable(path: path, reason: "no tensor '\(name)'") }
@@ -84,6 +112,7 @@ public struct RenamedSource: TensorSource {
 
     public func shape(of name: String) throws -> [Int] { try base.shape(of: lookup(name)) }
     public func tensor(named name: String) throws -> Tensor { try base.tensor(named: lookup(name)) }
+    public func storedTensor(named name: String) throws -> StoredTensor { try base.storedTensor(named: lookup(name)) }
 
     private func lookup(_ name: String) throws -> String {
         guard let original = map[name] else { throw CheckpointError.unreadable(path: path, reason: "no tensor '\(name)'") }

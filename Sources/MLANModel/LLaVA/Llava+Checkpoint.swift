@@ -1,5 +1,6 @@
 import Foundation
 import MLANCore
+import MLANData
 
 extension LlavaForConditionalGeneration {
     /// Reads a LLaVA model directory (`config.json` and `model.safetensors` or shards) in any layout
@@ -59,20 +60,71 @@ extension LlavaForConditionalGeneration {
         return try CheckpointLoader.load(self, from: renamed, allowMissing: skipped)
     }
 
-    /// Saves the model in Hugging Face's layout: `config.json` (a `LlavaConfig`) and `model.safetensors` with
-    /// transformers 5's names, each written atomically (temporary file, fsync, rename). The directory is
-    /// created if needed.
-    /// - Throws: `SafetensorsError` or `AtomicWriteError` naming the file that could not be written,
-    ///   `EncodingError` for an unencodable config.
-    public func save(to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    /// Saves the model in Hugging Face's layout, complete for transformers' `AutoProcessor` and
+    /// `LlavaForConditionalGeneration`: `config.json`, `model.safetensors` (transformers 5's names, F32), and with
+    /// a tokenizer the files `HubFiles` writes (tokenizer, `generation_config.json`, the processor with
+    /// `imageProcessor` and `chatTemplate`). The directory appears whole or not at all.
+    ///
+    /// A model composed here has its image token at the text vocabulary's size, outside the embedding table, which
+    /// transformers cannot look up. Saved with its tokenizer, it is written as llava-hf checkpoints have it:
+    /// `<image>` becomes a special added token of that id, and the embedding and (untied) head grow by one row,
+    /// the mean of the others, so the image token's logit is the mean logit and greedy decoding never picks it.
+    /// Loading the directory back gives the same logits over the original vocabulary. Without a tokenizer the
+    /// weights and config are written as they are.
+    /// - Throws: `CheckpointError.unreadable` naming the directory when a file cannot be written or the tokenizer
+    ///   does not fit the vocabulary, `EncodingError` for an unencodable config.
+    public func save(to directory: URL, tokenizer: (any Tokenizer)? = nil, imageProcessor: CLIPImageProcessor? = nil,
+                     chatTemplate: String? = nil) throws {
+        var config = self.config
         var tensors: [String: SafetensorsEntry] = [:]
-        for (name, tensor) in namedParameters() { tensors[name] = .float32(tensor) }
-        try SafetensorsWriter.write(tensors, metadata: ["format": "pt"],
-                                    to: directory.appendingPathComponent("model.safetensors"))
+        for (name, tensor) in namedParameters() { tensors[name] = .float32(tensor.detached()) }
+        var tokenizer = tokenizer
+        let vocabulary = config.textConfig.vocabSize
+        if config.imageTokenIndex == vocabulary, let text = tokenizer {
+            tokenizer = try Self.addingImageToken(text, id: vocabulary, path: directory.path)
+            config.textConfig.vocabSize += 1
+            for name in ["language_model.model.embed_tokens.weight", "language_model.lm_head.weight"] {
+                guard case .float32(let table)? = tensors[name] else { continue }
+                tensors[name] = .float32(Self.appendingMeanRow(table))  // [V + 1, D]
+            }
+        }
+        if let tokenizer { try HubFiles.checkWritable(tokenizer, path: directory.path) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = try encoder.encode(config)
-        try AtomicFile.write(Array(json) + [0x0A], to: directory.appendingPathComponent("config.json"))
+        try HuggingFaceWriter.writeDirectory(directory) { staging in
+            try SafetensorsWriter.write(tensors, metadata: ["format": "pt"],
+                                        to: staging.appendingPathComponent("model.safetensors"))
+            try AtomicFile.write(Array(json) + [0x0A], to: staging.appendingPathComponent("config.json"))
+            guard let tokenizer else { return }
+            let text = config.textConfig
+            try HubFiles.writeTokenizer(tokenizer, chatTemplate: chatTemplate, modelMaxLength: text.maxPositionEmbeddings,
+                                        processorClass: "LlavaProcessor", to: staging)
+            try HubFiles.writeGenerationConfig(bos: tokenizer.bosTokenID ?? text.bosTokenID,
+                                               eos: tokenizer.eosTokenID ?? text.eosTokenID,
+                                               pad: tokenizer.padTokenID ?? text.padTokenID, to: staging)
+            try HubFiles.writeProcessor(imageProcessor ?? MultimodalLoader.processor(config.visionConfig), config: config,
+                                        chatTemplate: chatTemplate, to: staging)
+        }
+    }
+
+    /// `table` `[V, D]` with the mean of its rows appended: `[V + 1, D]`.
+    static func appendingMeanRow(_ table: Tensor) -> Tensor {
+        let (v, d) = (table.shape[0], table.shape[1])
+        var scalars = table.scalars
+        var mean = [Double](repeating: 0, count: d)
+        for row in 0..<v { for j in 0..<d { mean[j] += Double(scalars[row * d + j]) } }
+        scalars += mean.map { Float($0 / Double(v)) }
+        return Tensor(shape: [v + 1, d], scalars: scalars)
+    }
+
+    /// `tokenizer` with `<image>` as a special added token of id `id`, its vocabulary's next id.
+    static func addingImageToken(_ tokenizer: any Tokenizer, id: Int, path: String) throws -> any Tokenizer {
+        if tokenizer.tokenID(ImageMarker.text) == id { return tokenizer }
+        guard let bpe = tokenizer as? BPETokenizer, bpe.vocabularySize == id, bpe.tokenID(ImageMarker.text) == nil else {
+            throw CheckpointError.unreadable(path: path, reason: "cannot add <image> as token \(id): the tokenizer has "
+                + "\(tokenizer.vocabularySize) tokens\(tokenizer.tokenID(ImageMarker.text).map { ", <image> as \($0)" } ?? "")")
+        }
+        return try bpe.addingSpecialTokens([ImageMarker.text])
     }
 }

@@ -25,6 +25,9 @@ public struct LlavaConfig: Equatable, Sendable {
     public var visionFeatureLayers: [Int] = [-2]
     /// Whether the class token is dropped (`vision_feature_select_strategy`).
     public var visionFeatureSelectStrategy: VisionFeatureSelection = .patches
+    /// The original LLaVA repository's `image_aspect_ratio` (`"pad"`: pad images to square), when the config has
+    /// one; Hugging Face configs leave preprocessing to `preprocessor_config.json`.
+    public var imageAspectRatio: String?
 
     /// A config from parts; `imageTokenIndex` defaults to the text vocabulary size (an id no text token has).
     public init(textConfig: LlamaConfig, visionConfig: CLIPVisionConfig, imageTokenIndex: Int? = nil,
@@ -165,6 +168,7 @@ extension LlavaConfig: Codable {
             throw DecodingError.dataCorruptedError(forKey: .mmVisionSelectFeature, in: c,
                                                    debugDescription: "unknown mm_vision_select_feature '\(other)'")
         }
+        imageAspectRatio = try c.decodeIfPresent(String.self, forKey: .imageAspectRatio)
         if let width = try c.decodeIfPresent(Int.self, forKey: .mmHiddenSize), width != vision.hiddenSize {
             throw DecodingError.dataCorruptedError(forKey: .mmHiddenSize, in: c, debugDescription:
                 "mm_hidden_size \(width) differs from the vision tower's width \(vision.hiddenSize); pass its config")

@@ -5,7 +5,10 @@ import MLANData
 /// A Llama-family language model with its tokenizer, as loaded from disk.
 public struct LoadedLanguageModel {
     public let model: LlamaForCausalLM
-    public let tokenizer: BPETokenizer
+    /// Llama's SentencePiece tokenizer or a byte-level BPE, as the files give it.
+    public let tokenizer: any Tokenizer
+    /// The chat template the files carry (GGUF `tokenizer.chat_template`, `tokenizer_config.json`'s `chat_template`).
+    public var chatTemplate: String? = nil
     /// Where it came from.
     public let url: URL
     /// "gguf" or "huggingface".
@@ -26,26 +29,37 @@ public enum LanguageModelLoader {
         throw ModelError.unrecognizedModel(path: url.path)
     }
 
-    /// Loads a llama-architecture GGUF file (dequantized to Float32, Q/K un-permuted to Hugging Face layout).
+    /// Loads a llama-architecture GGUF file (dequantized to Float32, Q/K un-permuted to Hugging Face layout) with
+    /// the tokenizer its metadata describes (`llama`: SentencePiece, `gpt2`: byte-level BPE).
     public static func loadGGUF(_ url: URL) throws -> LoadedLanguageModel {
         let file = try GGUFFile.load(from: url)
         let config = try LlamaConfig(gguf: file)
-        let tokenizer = try BPETokenizer(gguf: file)
+        let tokenizer = try file.tokenizer()
         let model = LlamaForCausalLM.unfilled(config)
         try CheckpointLoader.load(model, from: GGUFSource(file, config: config))
-        return LoadedLanguageModel(model: model, tokenizer: tokenizer, url: url, format: "gguf")
+        let template = file.contains("tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
+        return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: template, url: url, format: "gguf")
     }
 
-    /// Loads a Hugging Face model directory.
+    /// Loads a Hugging Face model directory (weights in one file or sharded, F32/F16/BF16; the tokenizer as
+    /// `TokenizerLoader.load(directory:config:)` finds it).
     public static func loadHuggingFace(directory: URL) throws -> LoadedLanguageModel {
         let config = try LlamaConfig.load(from: directory.appendingPathComponent("config.json"))
-        var tokenizer = try BPETokenizer.load(from: directory.appendingPathComponent("tokenizer.json"))
-        tokenizer.bosTokenID = tokenizer.bosTokenID ?? config.bosTokenID
-        tokenizer.eosTokenID = tokenizer.eosTokenID ?? config.eosTokenID
-        tokenizer.padTokenID = tokenizer.padTokenID ?? config.padTokenID
+        let tokenizer = try TokenizerLoader.load(directory: directory, config: config)
         let model = LlamaForCausalLM.unfilled(config)
         try CheckpointLoader.load(model, from: SafetensorsSource(directory: directory))
-        return LoadedLanguageModel(model: model, tokenizer: tokenizer, url: directory, format: "huggingface")
+        return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: try chatTemplate(in: directory),
+                                   url: directory, format: "huggingface")
+    }
+
+    /// `chat_template` of `tokenizer_config.json` in `directory`, when it has a string one.
+    /// - Throws: `ModelError.invalidConfig` naming the file when it is not JSON.
+    static func chatTemplate(in directory: URL) throws -> String? {
+        let url = directory.appendingPathComponent("tokenizer_config.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do { return try JSONValue.parse(Array(Data(contentsOf: url)))["chat_template"]?.stringValue } catch {
+            throw ModelError.invalidConfig(path: url.path, reason: InputFile.reason(for: error))
+        }
     }
 }
 

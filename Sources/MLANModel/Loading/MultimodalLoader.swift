@@ -5,8 +5,10 @@ import MLANData
 /// A LLaVA model with its tokenizer and image preprocessing, loaded or composed.
 public struct LoadedMultimodalModel {
     public let model: LlavaForConditionalGeneration
-    public let tokenizer: BPETokenizer
-    /// LLaVA-1.5's preprocessing at the tower's size (pad to square, bicubic, crop, CLIP normalisation).
+    /// Llama's SentencePiece tokenizer or a byte-level BPE, as the files give it.
+    public let tokenizer: any Tokenizer
+    /// The image preprocessing: the directory's `preprocessor_config.json` when it has one (llava-hf: no padding),
+    /// else LLaVA-1.5's at the tower's size (pad to square, bicubic, crop, CLIP normalisation).
     public let imageProcessor: CLIPImageProcessor
 
     /// Pixel values of a PNG or JPEG file (recognised by content).
@@ -34,14 +36,25 @@ public struct LoadedMultimodalModel {
     }
 
     /// Last-position (or every position's) logits of `prompt` with its images: `[V]` or `[T, V]`.
+    /// - Throws: as `logits(ids:images:allPositions:)`.
     public func logits(prompt: String, images: [URL], allPositions: Bool) throws -> (ids: [Int], logits: Tensor) {
-        let tokens = encode(prompt: prompt)
+        let ids = encode(prompt: prompt).ids
+        return (ids, try logits(ids: ids, images: images, allPositions: allPositions))
+    }
+
+    /// Last-position (or every position's) logits of token ids that hold the image token, in either convention
+    /// (one `config.imageTokenIndex` per image, or `imageSeqLength` of them as transformers' processor writes):
+    /// `[V]` or `[T, V]` over the model positions (image rows included).
+    /// - Throws: `ModelError.imageCountMismatch` when image tokens and images disagree, `tokenOutOfRange`,
+    ///   `sequenceTooLong`, and image errors naming the file.
+    public func logits(ids: [Int], images: [URL], allPositions: Bool) throws -> Tensor {
+        let tokens = TokenizedExample(ids: ids, isTarget: Array(repeating: false, count: ids.count))
         let pixels = try images.map { try self.pixels($0) }
         let inputs = try withoutGradients { try model.inputs([tokens], images: [pixels]) }
         let logits = withoutGradients { model.logits(inputs) }  // [1, T, V]
         let (t, v) = (logits.shape[1], logits.shape[2])
         let all = logits.reshaped([t, v])
-        return (tokens.ids, allPositions ? all : all.slice(axis: 0, (t - 1)..<t).reshaped([v]))
+        return allPositions ? all : all.slice(axis: 0, (t - 1)..<t).reshaped([v])
     }
 }
 
@@ -61,9 +74,8 @@ public enum MultimodalLoader {
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
            let data = try? Data(contentsOf: configURL), String(decoding: data, as: UTF8.self).contains("\"vision_config\"") {
             let llava = try LlavaForConditionalGeneration.load(from: url)
-            var tokenizer = try BPETokenizer.load(from: url.appendingPathComponent("tokenizer.json"))
-            tokenizer.eosTokenID = tokenizer.eosTokenID ?? llava.config.textConfig.eosTokenID
-            return LoadedMultimodalModel(model: llava, tokenizer: tokenizer, imageProcessor: processor(llava.config.visionConfig))
+            let tokenizer = try TokenizerLoader.load(directory: url, config: llava.config.textConfig)
+            return LoadedMultimodalModel(model: llava, tokenizer: tokenizer, imageProcessor: try processor(directory: url, llava.config))
         }
         let language = try LanguageModelLoader.load(from: url)
         let tower: CLIPVisionModel
@@ -77,6 +89,18 @@ public enum MultimodalLoader {
         let llava = LlavaForConditionalGeneration(languageModel: language.model, visionTower: tower,
                                                   projectorType: .mlp2xGELU, seed: seed)
         return LoadedMultimodalModel(model: llava, tokenizer: language.tokenizer, imageProcessor: processor(tower.config))
+    }
+
+    /// A LLaVA directory's image preprocessing: its `preprocessor_config.json` (llava-hf's declares no padding),
+    /// else the original repository's `image_aspect_ratio` in `config.json` (`pad`: pad to square; anything else:
+    /// none), else LLaVA-1.5's pad to square at the tower's size.
+    /// - Throws: `ImageError.invalidProcessorConfig` naming the file and field.
+    public static func processor(directory: URL, _ config: LlavaConfig) throws -> CLIPImageProcessor {
+        let preprocessor = directory.appendingPathComponent("preprocessor_config.json")
+        if FileManager.default.fileExists(atPath: preprocessor.path) { return try CLIPImageProcessor.load(from: preprocessor) }
+        var processor = processor(config.visionConfig)
+        if let ratio = config.imageAspectRatio { processor.padToSquare = ratio == "pad" }
+        return processor
     }
 
     static func processor(_ vision: CLIPVisionConfig) -> CLIPImageProcessor {

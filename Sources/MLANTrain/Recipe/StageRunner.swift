@@ -5,7 +5,7 @@ import MLANModel
 
 /// Runs one `StageConfig`: loads or composes the model, builds the examples (and the mixture, with its
 /// manifest), freezes per stage, trains with resume, and saves the model in Hugging Face layout to
-/// `OUTPUT/model` with its tokenizer.
+/// `OUTPUT/model` with its tokenizer, chat template and image processor (see `LlavaForConditionalGeneration.save`).
 public struct StageRunner {
     /// The stage to run.
     public let config: StageConfig
@@ -22,6 +22,7 @@ public struct StageRunner {
         let output = URL(fileURLWithPath: config.output)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let (llava, tokenizer) = try loadModel()
+        try HubFiles.checkWritable(tokenizer, path: output.appendingPathComponent("model").path)
         let imageToken = llava.config.imageTokenIndex
         let collator = Collator(padID: tokenizer.padTokenID ?? tokenizer.eosTokenID ?? 0, maxLength: config.train.maxLength,
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
@@ -43,8 +44,9 @@ public struct StageRunner {
                                   profile: profile, runDirectory: output, label: config.stage.rawValue)
         trainer.log.printsProgress = printsProgress
         let result = try trainer.run()
-        try llava.save(to: output.appendingPathComponent("model"))
-        try tokenizer.write(to: output.appendingPathComponent("model/tokenizer.json"))
+        try llava.save(to: output.appendingPathComponent("model"), tokenizer: tokenizer,
+                       imageProcessor: pixelStore(llava).processor,
+                       chatTemplate: JinjaChatTemplate.source(for: try BuiltinTemplates.named(templateName)))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(result.efficiency).write(to: output.appendingPathComponent("efficiency.json"), options: .atomic)
@@ -56,13 +58,14 @@ public struct StageRunner {
                    height: llava.config.visionConfig.imageSize)
     }
 
-    private func loadModel() throws -> (LlavaForConditionalGeneration, BPETokenizer) {
+    /// The conversation template the stage renders with: the config's, else `plain` for alignment and `v1`.
+    private var templateName: String { config.template ?? (config.stage == .align ? "plain" : "v1") }
+
+    private func loadModel() throws -> (LlavaForConditionalGeneration, any Tokenizer) {
         if let path = config.model.llava {
             let directory = URL(fileURLWithPath: path)
             let llava = try LlavaForConditionalGeneration.load(from: directory)
-            var tokenizer = try BPETokenizer.load(from: directory.appendingPathComponent("tokenizer.json"))
-            tokenizer.eosTokenID = tokenizer.eosTokenID ?? llava.config.textConfig.eosTokenID
-            return (llava, tokenizer)
+            return (llava, try TokenizerLoader.load(directory: directory, config: llava.config.textConfig))
         }
         guard let path = config.model.languageModel else {
             throw TrainError.invalidConfig(field: "model", reason: "needs \"llava\" or \"language_model\"")
@@ -76,7 +79,7 @@ public struct StageRunner {
         return (llava, loaded.tokenizer)
     }
 
-    private func makeExamples(tokenizer: BPETokenizer, imageToken: Int, output: URL) throws -> [Example] {
+    private func makeExamples(tokenizer: any Tokenizer, imageToken: Int, output: URL) throws -> [Example] {
         if config.stage == .pretrain {
             let eos = tokenizer.eosTokenID.map { [$0] } ?? []
             return try config.data.flatMap { file in
@@ -99,8 +102,7 @@ public struct StageRunner {
             try mixture.write(to: output.appendingPathComponent("mixture.json"))
             records = mixture.records
         }
-        let name = config.template ?? (config.stage == .align ? "plain" : "v1")
-        let template = try BuiltinTemplates.named(name)
+        let template = try BuiltinTemplates.named(templateName)
         let addBOS = tokenizer.bosTokenID != nil && tokenizer.encode("", addSpecialTokens: true).first == tokenizer.bosTokenID
         return try records.map { try Example($0, template: template, tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: addBOS) }
     }
