@@ -163,4 +163,31 @@ public struct LlamaTokenizer: Tokenizer {
 
     /// The piece or added token of an id.
     public func token(_ id: Int) -> String? { tokens.indices.contains(id) ? tokens[id] : nil }
+
+    /// The unknown piece's id.
+    public var unknownTokenID: Int? { vocabulary.unknownID }
+
+    /// This tokenizer with `contents` as special added tokens (e.g. LLaVA's `<image>`): a piece or added token
+    /// already there keeps its id, a new one takes the next id. BOS, EOS and padding ids stay as they are.
+    /// - Throws: `TokenizerError.inconsistentIDs` if the ids do not fit (not expected for ids chosen here).
+    public func addingSpecialTokens(_ contents: [String]) throws -> LlamaTokenizer {
+        var added = addedTokens
+        var next = tokens.count
+        for content in contents {
+            if let index = added.firstIndex(where: { $0.content == content }) {
+                added[index].special = true
+            } else if let id = tokenID(content) {
+                added.append(AddedToken(id: id, content: content, special: true))
+            } else {
+                added.append(AddedToken(id: next, content: content, special: true))
+                next += 1
+            }
+        }
+        var result = try LlamaTokenizer(source: "<memory>", vocabulary: vocabulary, priority: bpe.priority,
+                                        normalizer: normalizer, addedTokens: added, postProcessor: postProcessor)
+        result.bosTokenID = bosTokenID
+        result.eosTokenID = eosTokenID
+        result.padTokenID = padTokenID
+        return result
+    }
 }

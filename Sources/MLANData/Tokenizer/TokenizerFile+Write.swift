@@ -9,17 +9,11 @@ extension BPETokenizer {
     public func write(to url: URL) throws {
         var out = TokenizerJSONWriter()
         out.raw("{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": [")
-        for (index, token) in addedTokens.enumerated() {
-            out.raw(index == 0 ? "\n    {" : ",\n    {")
-            out.raw("\"id\": \(token.id), \"content\": "); out.string(token.content)
-            out.raw(", \"single_word\": \(token.singleWord), \"lstrip\": \(token.lstrip), \"rstrip\": \(token.rstrip)")
-            out.raw(", \"normalized\": \(token.normalized), \"special\": \(token.special)}")
-        }
-        out.raw(addedTokens.isEmpty ? "],\n" : "\n  ],\n")
+        out.addedTokens(addedTokens)
         out.raw("  \"normalizer\": null,\n  \"pre_tokenizer\": ")
         writePreTokenizer(&out)
         out.raw(",\n  \"post_processor\": ")
-        writePostProcessor(&out)
+        out.templateProcessing(postProcessor, name: { tokens[$0] })
         out.raw(",\n  \"decoder\": {\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"trim_offsets\": true, ")
         out.raw("\"use_regex\": true},\n")
         out.raw("  \"model\": {\n    \"type\": \"BPE\", \"dropout\": null, \"unk_token\": ")
@@ -36,7 +30,9 @@ extension BPETokenizer {
             out.string(vocabulary[a]); out.raw(", "); out.string(vocabulary[b]); out.raw("]")
         }
         out.raw("\n    ]\n  }\n}\n")
-        try out.writeAtomically(to: url)
+        do { try AtomicFile.write(out.bytes, to: url) } catch {
+            throw TokenizerError.unwritable(file: url.path, reason: error.description)
+        }
     }
 
     private func writePreTokenizer(_ out: inout TokenizerJSONWriter) {
@@ -56,26 +52,6 @@ extension BPETokenizer {
         }
         out.raw(steps.count == 1 ? steps[0]
                 : "{\"type\": \"Sequence\", \"pretokenizers\": [\(steps.joined(separator: ", "))]}")
-    }
-
-    private func writePostProcessor(_ out: inout TokenizerJSONWriter) {
-        guard postProcessor != .none else { return out.raw("null") }
-        func special(_ id: Int) -> String {
-            var name = TokenizerJSONWriter()
-            name.string(tokens[id])
-            return "{\"SpecialToken\": {\"id\": \(name.text), \"type_id\": 0}}"
-        }
-        let single = postProcessor.prefix.map(special) + ["{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}"]
-            + postProcessor.suffix.map(special)
-        let pair = single + ["{\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}"]
-        let definitions = Set(postProcessor.prefix + postProcessor.suffix).sorted().map { id -> String in
-            var name = TokenizerJSONWriter()
-            name.string(tokens[id])
-            return "\(name.text): {\"id\": \(name.text), \"ids\": [\(id)], \"tokens\": [\(name.text)]}"
-        }
-        out.raw("{\"type\": \"TemplateProcessing\", \"single\": [\(single.joined(separator: ", "))], ")
-        out.raw("\"pair\": [\(pair.joined(separator: ", "))], ")
-        out.raw("\"special_tokens\": {\(definitions.joined(separator: ", "))}}")
     }
 }
 
@@ -106,19 +82,37 @@ struct TokenizerJSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Writes the text to a temporary file beside `url`, then renames it over `url`.
-    func writeAtomically(to url: URL) throws {
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.globallyUniqueString).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            throw TokenizerError.unwritable(file: url.path, reason: InputFile.reason(for: error))
+    /// A JSON string literal of `value`.
+    static func quoted(_ value: String) -> String {
+        var out = TokenizerJSONWriter()
+        out.string(value)
+        return out.text
+    }
+
+    /// The entries of `added_tokens` (after its `[`), through the closing `],` line.
+    mutating func addedTokens(_ tokens: [AddedToken]) {
+        for (index, token) in tokens.enumerated() {
+            raw(index == 0 ? "\n    {" : ",\n    {")
+            raw("\"id\": \(token.id), \"content\": "); string(token.content)
+            raw(", \"single_word\": \(token.singleWord), \"lstrip\": \(token.lstrip), \"rstrip\": \(token.rstrip)")
+            raw(", \"normalized\": \(token.normalized), \"special\": \(token.special)}")
         }
-        guard rename(temporary.path, url.path) == 0 else {  // POSIX rename replaces the target atomically
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw TokenizerError.unwritable(file: url.path, reason: reason)
+        raw(tokens.isEmpty ? "],\n" : "\n  ],\n")
+    }
+
+    /// `post_processor`: a `TemplateProcessing` adding `postProcessor`'s ids (named by `name`), or `null`.
+    mutating func templateProcessing(_ postProcessor: PostProcessor, name: (Int) -> String) {
+        guard postProcessor != .none else { return raw("null") }
+        func special(_ id: Int) -> String { "{\"SpecialToken\": {\"id\": \(Self.quoted(name(id))), \"type_id\": 0}}" }
+        let single = postProcessor.prefix.map(special) + ["{\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}"]
+            + postProcessor.suffix.map(special)
+        let pair = single + ["{\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}"]
+        let definitions = Set(postProcessor.prefix + postProcessor.suffix).sorted().map { id -> String in
+            let quoted = Self.quoted(name(id))
+            return "\(quoted): {\"id\": \(quoted), \"ids\": [\(id)], \"tokens\": [\(quoted)]}"
         }
+        raw("{\"type\": \"TemplateProcessing\", \"single\": [\(single.joined(separator: ", "))], ")
+        raw("\"pair\": [\(pair.joined(separator: ", "))], ")
+        raw("\"special_tokens\": {\(definitions.joined(separator: ", "))}}")
     }
 }

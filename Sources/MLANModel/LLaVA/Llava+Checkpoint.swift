@@ -121,10 +121,14 @@ extension LlavaForConditionalGeneration {
     /// `tokenizer` with `<image>` as a special added token of id `id`, its vocabulary's next id.
     static func addingImageToken(_ tokenizer: any Tokenizer, id: Int, path: String) throws -> any Tokenizer {
         if tokenizer.tokenID(ImageMarker.text) == id { return tokenizer }
-        guard let bpe = tokenizer as? BPETokenizer, bpe.vocabularySize == id, bpe.tokenID(ImageMarker.text) == nil else {
-            throw CheckpointError.unreadable(path: path, reason: "cannot add <image> as token \(id): the tokenizer has "
-                + "\(tokenizer.vocabularySize) tokens\(tokenizer.tokenID(ImageMarker.text).map { ", <image> as \($0)" } ?? "")")
+        if tokenizer.vocabularySize == id, tokenizer.tokenID(ImageMarker.text) == nil {
+            switch tokenizer {
+            case let bpe as BPETokenizer: return try bpe.addingSpecialTokens([ImageMarker.text])
+            case let llama as LlamaTokenizer: return try llama.addingSpecialTokens([ImageMarker.text])
+            default: break
+            }
         }
-        return try bpe.addingSpecialTokens([ImageMarker.text])
+        throw CheckpointError.unreadable(path: path, reason: "cannot add <image> as token \(id): the tokenizer has "
+            + "\(tokenizer.vocabularySize) tokens\(tokenizer.tokenID(ImageMarker.text).map { ", <image> as \($0)" } ?? "")")
     }
 }

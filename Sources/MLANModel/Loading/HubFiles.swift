@@ -7,13 +7,21 @@ import MLANData
 /// `generation_config.json`, and for LLaVA the processor (`preprocessor_config.json`, `processor_config.json`,
 /// `chat_template.json`). Each file is written atomically.
 public enum HubFiles {
-    /// Throws unless `tokenizer` can be written as a `tokenizer.json` (byte-level BPE; MLAN does not write
-    /// SentencePiece tokenizers yet). Call it before long work whose result is saved with the tokenizer.
+    /// Throws unless `tokenizer` can be written as a `tokenizer.json`: byte-level BPE always, Llama's SentencePiece
+    /// tokenizer unless its normalizer has a step the format cannot express (`remove_extra_whitespaces`). Call it
+    /// before long work whose result is saved with the tokenizer.
     /// - Throws: `CheckpointError.unreadable` naming `path`.
     public static func checkWritable(_ tokenizer: any Tokenizer, path: String) throws {
-        guard tokenizer is BPETokenizer else {
-            throw CheckpointError.unreadable(path: path, reason: "MLAN writes byte-level BPE tokenizers only; "
-                + "a SentencePiece (Llama) tokenizer cannot be saved as tokenizer.json yet")
+        switch tokenizer {
+        case is BPETokenizer:
+            return
+        case let llama as LlamaTokenizer:
+            do { _ = try llama.jsonNormalization(file: path) } catch {
+                throw CheckpointError.unreadable(path: path, reason: "cannot save the tokenizer: \(error)")
+            }
+        default:
+            throw CheckpointError.unreadable(path: path, reason: "MLAN writes byte-level BPE and Llama (SentencePiece) "
+                + "tokenizers; \(type(of: tokenizer)) cannot be saved as tokenizer.json")
         }
     }
 
@@ -25,17 +33,27 @@ public enum HubFiles {
     public static func writeTokenizer(_ tokenizer: any Tokenizer, chatTemplate: String?, modelMaxLength: Int,
                                       processorClass: String? = nil, to directory: URL) throws {
         try checkWritable(tokenizer, path: directory.path)
-        guard let bpe = tokenizer as? BPETokenizer else { return }
-        try bpe.write(to: directory.appendingPathComponent("tokenizer.json"))
-        let specials = specialTokens(bpe)
+        let file = directory.appendingPathComponent("tokenizer.json")
+        let unknownID: Int?, postProcessor: PostProcessor, addedTokens: [AddedToken]
+        switch tokenizer {
+        case let bpe as BPETokenizer:
+            try bpe.write(to: file)
+            (unknownID, postProcessor, addedTokens) = (bpe.unknownTokenID, bpe.postProcessor, bpe.addedTokens)
+        case let llama as LlamaTokenizer:
+            try llama.write(to: file)
+            (unknownID, postProcessor, addedTokens) = (llama.unknownTokenID, llama.postProcessor, llama.jsonAddedTokens)
+        default:
+            return  // checkWritable threw
+        }
+        let specials = specialTokens(tokenizer, unknownID: unknownID)
         var config: [String: JSONValue] = specials.mapValues { .string($0) }
         config["tokenizer_class"] = "PreTrainedTokenizerFast"
         config["model_max_length"] = .int(modelMaxLength)
         config["clean_up_tokenization_spaces"] = false
-        config["add_bos_token"] = .bool(bpe.bosTokenID != nil && bpe.postProcessor.prefix.first == bpe.bosTokenID)
-        config["add_eos_token"] = .bool(bpe.eosTokenID != nil && bpe.postProcessor.suffix.last == bpe.eosTokenID)
+        config["add_bos_token"] = .bool(tokenizer.bosTokenID != nil && postProcessor.prefix.first == tokenizer.bosTokenID)
+        config["add_eos_token"] = .bool(tokenizer.eosTokenID != nil && postProcessor.suffix.last == tokenizer.eosTokenID)
         var decoder: [String: JSONValue] = [:]
-        for token in bpe.addedTokens {
+        for token in addedTokens {
             decoder[String(token.id)] = [
                 "content": .string(token.content), "lstrip": .bool(token.lstrip), "rstrip": .bool(token.rstrip),
                 "normalized": .bool(token.normalized), "single_word": .bool(token.singleWord), "special": .bool(token.special),
@@ -52,9 +70,9 @@ public enum HubFiles {
     }
 
     /// `bos_token`, `eos_token`, `pad_token`, `unk_token` → their text, for the ones the tokenizer has.
-    static func specialTokens(_ tokenizer: BPETokenizer) -> [String: String] {
+    static func specialTokens(_ tokenizer: any Tokenizer, unknownID: Int?) -> [String: String] {
         let ids = ["bos_token": tokenizer.bosTokenID, "eos_token": tokenizer.eosTokenID,
-                   "pad_token": tokenizer.padTokenID, "unk_token": tokenizer.unknownTokenID]
+                   "pad_token": tokenizer.padTokenID, "unk_token": unknownID]
         return ids.compactMapValues { id in id.flatMap { tokenizer.token($0) } }
     }
 
