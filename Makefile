@@ -53,10 +53,13 @@ bench: setup models
 
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser that takes outside bytes: the Fuzz/
 # package, built apart so the main build never sees the sanitizer flags. FUZZ_SECONDS per target (default 180),
-# FUZZ_TARGETS to run some only. Any crash, leak-free OOM or timeout fails the run; see Docs/RELIABILITY.md.
+# FUZZ_TARGETS to run some only. Any crash, out-of-memory or timeout fails the run; see Docs/RELIABILITY.md.
+# SwiftPM hands swiftc the two sanitizers as separate flags, and swiftc then leaves out the fuzzer's coverage
+# instrumentation, so the coverage libFuzzer needs is asked for explicitly.
 FUZZ_SECONDS ?= 180
 fuzz: setup
-	$(SWIFT) build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address
+	$(SWIFT) build --package-path Fuzz -c release --sanitize=fuzzer --sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Scripts/fuzz.sh $(FUZZ_TARGETS)
 
 # The Core, Data and Model tests under AddressSanitizer, the parallel kernels' tests under ThreadSanitizer;

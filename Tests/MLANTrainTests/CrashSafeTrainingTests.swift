@@ -9,7 +9,7 @@ import Testing
 /// interrupted; a checkpoint write that fails (file size limit: the write gets EFBIG as on a full disk) stops the
 /// run with the reason and leaves the previous checkpoint usable.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct CrashSafeTrainingTests {
-    /// A tiny LLaVA instruct stage of 8 optimizer steps, checkpointed after every step.
+    /// A tiny LLaVA instruct stage of 10 optimizer steps, checkpointed after every step.
     struct Run {
         let tiny: TinyLlavaStage
         let mlan: URL
@@ -29,7 +29,7 @@ import Testing
              "data": [{"file": "\(tiny.root.appendingPathComponent("instruct.json").path)", "dataset": "tiny", "task_cluster": "colour"}],
              "image_root": "\(tiny.root.path)",
              "train": {"learning_rate": 0.003, "global_batch_size": 1, "micro_batch_size": 1, "max_length": 512,
-                       "epochs": 4, "group_by_modality_length": false, "log_every": 1, "checkpoint_every": 1,
+                       "epochs": 5, "group_by_modality_length": false, "log_every": 1, "checkpoint_every": 1,
                        "keep_checkpoints": 2, "seed": 7}}
             """
             let url = tiny.root.appendingPathComponent("\(name).json")
@@ -101,28 +101,41 @@ import Testing
         return false
     }
 
-    @Test func killedAtRandomMomentsTrainingResumesToBitIdenticalWeights() throws {
+    /// The tiny stage, the final weights of its uninterrupted run and that run's wall-clock length, made once for
+    /// both tests (the suite is serialized); its folder is removed when the process exits.
+    nonisolated(unsafe) static var cached: (run: Run, weights: [String: Tensor], seconds: Double)?
+
+    static func reference() throws -> (run: Run, weights: [String: Tensor], seconds: Double) {
+        if let cached { return cached }
         let run = try Run()
-        defer { run.tiny.remove() }
+        atexit { if let root = CrashSafeTrainingTests.cached?.run.tiny.root { try? FileManager.default.removeItem(at: root) } }
         let begin = Date()
-        let reference = try run.start("reference")
-        reference.waitUntilExit()
-        #expect(reference.terminationStatus == 0)
-        let duration = Date().timeIntervalSince(begin)
-        let expected = try run.finalWeights("reference")
+        let process = try run.start("reference")
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let made = (run, try run.finalWeights("reference"), Date().timeIntervalSince(begin))
+        cached = made
+        return made
+    }
+
+    @Test func killedAtRandomMomentsTrainingResumesToBitIdenticalWeights() throws {
+        let (run, expected, duration) = try Self.reference()
 
         var rng = SplitMix64(seed: 16)
         var kills = (duringStep: 0, duringWrite: 0), finished = false
-        for attempt in 0..<24 where !finished {
+        for attempt in 0..<40 where !finished {
+            let before = Checkpointing.latest(in: run.output("killed"))?.lastPathComponent
             let process = try run.start("killed")
             let killed: Bool
-            if attempt % 2 == 0 {  // a seeded random moment of the run
-                let delay = Double(rng.next() % 1000) / 1000 * duration
-                let at = Date().addingTimeInterval(delay)
+            if attempt % 2 == 1 {  // a seeded random moment in the first half of a run's length
+                let at = Date().addingTimeInterval(Double(rng.next() % 1000) / 2000 * duration)
                 killed = Self.kill(process, within: duration * 3) { Date() >= at }
                 if killed { kills.duringStep += 1 }
-            } else {  // the moment a checkpoint file is being written
-                killed = Self.kill(process, within: duration * 3) { run.isWritingCheckpoint("killed") }
+            } else {  // while a checkpoint file is being written, once this run has saved one (so runs progress)
+                killed = Self.kill(process, within: duration * 3) {
+                    run.isWritingCheckpoint("killed")
+                        && Checkpointing.latest(in: run.output("killed"))?.lastPathComponent != before
+                }
                 if killed { kills.duringWrite += 1 }
             }
             if !killed {
@@ -132,6 +145,7 @@ import Testing
             _ = try run.verifiedLatestStep("killed")  // throws if the newest complete checkpoint is corrupt
         }
         #expect(finished && kills.duringStep >= 3 && kills.duringWrite >= 3, "\(kills), finished: \(finished)")
+        print("crash-safe training: \(kills.duringStep) kills at random moments, \(kills.duringWrite) during checkpoint writes")
         let actual = try run.finalWeights("killed")
         #expect(actual.keys.sorted() == expected.keys.sorted())
         for (name, tensor) in expected {
@@ -140,17 +154,13 @@ import Testing
     }
 
     @Test func failedCheckpointWriteStopsWithTheReasonAndKeepsThePreviousCheckpoint() throws {
-        let run = try Run()
-        defer { run.tiny.remove() }
-        let reference = try run.start("reference")
-        reference.waitUntilExit()
-        let expected = try run.finalWeights("reference")
+        let (run, expected, _) = try Self.reference()
 
         // Stop a run once it has two complete checkpoints.
         let first = try run.start("full")
         _ = Self.kill(first, within: 120) { (try? run.verifiedLatestStep("full")).flatMap { $0 }.map { $0 >= 2 } ?? false }
         let previous = try #require(try run.verifiedLatestStep("full"))
-        #expect(previous < 8)
+        #expect(previous < 10)
 
         // Resume under a file size limit below one tensor file: the next checkpoint write fails with EFBIG.
         let folder = try #require(Checkpointing.latest(in: run.output("full")))
@@ -168,13 +178,16 @@ import Testing
         let failedStep = Checkpointing.directory(step: previous + 1, in: run.output("full"))
         #expect(!Checkpoint.exists(at: failedStep))
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: failedStep.path)) ?? []
-        #expect(!leftovers.contains { $0.contains(".tmp-") }, "\(leftovers)")
+        #expect(!leftovers.contains { $0.contains(".tmp-\(limited.processIdentifier)-") }, "\(leftovers)")
 
         // Without the limit the run resumes from that checkpoint and ends where the uninterrupted one did.
         let resumed = try run.start("full")
         resumed.waitUntilExit()
         #expect(resumed.terminationStatus == 0)
         let actual = try run.finalWeights("full")
+        let checkpoints = run.output("full").appendingPathComponent("checkpoints")
+        let files = FileManager.default.enumerator(atPath: checkpoints.path)?.compactMap { $0 as? String } ?? []
+        #expect(!files.contains { $0.contains(".tmp-") }, "temporary files left: \(files)")
         for (name, tensor) in expected {
             #expect(actual[name]?.scalars.map(\.bitPattern) == tensor.scalars.map(\.bitPattern), "\(name) differs")
         }
