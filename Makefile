@@ -12,7 +12,7 @@ else ifneq ($(shell grep -m1 -o -w avx512f /proc/cpuinfo 2>/dev/null),)
 export OPENBLAS_CORETYPE := SkylakeX
 endif
 
-.PHONY: setup models build test examples demo bench clean
+.PHONY: setup models build test examples demo bench fuzz sanitize clean
 
 setup:
 	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -51,5 +51,28 @@ bench: setup models
 	$(SWIFT) build -c release --product mlan-bench
 	$$($(SWIFT) build -c release --show-bin-path)/mlan-bench
 
+# Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser that takes outside bytes: the Fuzz/
+# package, built apart so the main build never sees the sanitizer flags. FUZZ_SECONDS per target (default 180),
+# FUZZ_TARGETS to run some only. Any crash, out-of-memory or timeout fails the run; see Docs/RELIABILITY.md.
+# SwiftPM hands swiftc the two sanitizers as separate flags, and swiftc then leaves out the fuzzer's coverage
+# instrumentation, so the coverage libFuzzer needs is asked for explicitly.
+FUZZ_SECONDS ?= 180
+fuzz: setup
+	$(SWIFT) build --package-path Fuzz -c release --sanitize=fuzzer --sanitize=address \
+	  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Scripts/fuzz.sh $(FUZZ_TARGETS)
+
+# The Core, Data and Model tests under AddressSanitizer, the parallel kernels' tests under ThreadSanitizer;
+# debug builds in their own build folders. See Docs/RELIABILITY.md.
+ASAN_SUITES := MLANCoreTests|MLANDataTests|MLANModelTests
+TSAN_SUITES := FastKernelTests|KernelReferenceTests|ComposedReferenceTests|GGUFBlockTests
+sanitize: setup models
+	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
+	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+	  $(SWIFT) test --skip-build --sanitize=address --build-path .build-asan --filter '$(ASAN_SUITES)'
+	$(SWIFT) build --build-tests --sanitize=thread --build-path .build-tsan
+	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=halt_on_error=1 \
+	  $(SWIFT) test --skip-build --sanitize=thread --build-path .build-tsan --filter '$(TSAN_SUITES)'
+
 clean:
-	rm -rf .build Examples/.build
+	rm -rf .build .build-asan .build-tsan Fuzz/.build Examples/.build

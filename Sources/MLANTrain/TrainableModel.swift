@@ -17,11 +17,15 @@ extension LlamaForCausalLM: TrainableModel {
     public var imageTokenCount: Int { 0 }
 
     /// `[]`: the mean cross-entropy over the batch's supervised targets.
-    /// - Throws: `TrainError.invalidConfig` when the batch has images.
+    /// - Throws: `TrainError.invalidConfig` when the batch has images, `ModelError.sequenceTooLong` when its rows
+    ///   are longer than the context and `ModelError.tokenOutOfRange` for an id outside the vocabulary (both
+    ///   before the forward pass allocates anything).
     public func loss(_ batch: Batch) throws -> Tensor {
         guard batch.images.allSatisfy(\.isEmpty) else {
             throw TrainError.invalidConfig(field: "model", reason: "a language model cannot train on image examples")
         }
+        try checkLength(batch.paddedLength)
+        for row in batch.inputIDs { try checkTokens(row) }
         let padding = batch.attentionMask.map { $0.map { $0 != 0 } }
         let logits = self.logits(ids: batch.inputIDs, padding: padding)  // [B, T, V]
         return logits.causalLMLoss(labels: batch.labels)

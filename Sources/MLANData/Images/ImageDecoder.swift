@@ -30,6 +30,7 @@ public enum ImageDecoder {
         guard header.width > 0, header.height > 0, header.width <= maxPixelCount / header.height else {
             throw ImageError.unsupported(file: name, reason: "\(header.width)x\(header.height) pixels")
         }
+        try checkCompressedSize(stream, name: name)
         let pixelCount = header.width * header.height
         var rgb = [UInt8](repeating: 0, count: pixelCount * 3)
 
@@ -72,6 +73,22 @@ public enum ImageDecoder {
             }
         }
         return RGBImage(width: header.width, height: header.height, pixels: rgb)
+    }
+
+    /// Deflate expands at most 1032-fold (one 258-byte match per two bits), so IDAT chunks holding fewer than
+    /// 1/1032 of the header's sample bytes cannot be a whole image: rejected before any buffer is allocated.
+    /// - Throws: `ImageError.truncated` with the declared size and the compressed bytes.
+    static func checkCompressedSize(_ stream: PNGStream, name: String) throws(ImageError) {
+        let header = stream.header
+        let samplesPerPixel = [0: 1, 2: 3, 3: 1, 4: 2, 6: 4][header.colorType] ?? 1
+        let rowBytes = (header.width * samplesPerPixel * header.bitDepth + 7) / 8
+        let needed = rowBytes * header.height
+        let compressed = stream.chunks.lazy.filter { $0.type == "IDAT" }.reduce(0) { $0 + $1.dataRange.count }
+        guard needed <= compressed * 1032 + 4096 else {
+            throw ImageError.truncated(file: name, reason: "\(header.width)x\(header.height) pixels need \(needed) bytes "
+                                       + "of samples, but the \(compressed) bytes of IDAT data inflate to at most "
+                                       + "\(compressed * 1032 + 4096)")
+        }
     }
 
     /// Samples of 8 bits in `format` (sRGB in and out: libpng leaves them as stored).

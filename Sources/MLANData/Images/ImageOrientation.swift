@@ -16,11 +16,11 @@ enum EXIFOrientation {
             if marker == 0xFF { offset += 1; continue }  // fill byte
             if marker == 0xDA || marker == 0xD9 { return nil }  // start of scan, end of image
             let length = Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+            guard length >= 2 else { return nil }  // the length counts its own two bytes
             let data = (offset + 4)..<min(bytes.count, offset + 2 + length)
             if marker == 0xE1, bytes[data].starts(with: Array("Exif\0\0".utf8)) {
                 return tiffOrientation(Array(bytes[(data.lowerBound + 6)..<data.upperBound]))
             }
-            guard length >= 2 else { return nil }
             offset += 2 + length
         }
         return nil

@@ -25,6 +25,7 @@ enum JPEGDecoder {
             guard width > 0, height > 0, width <= ImageDecoder.maxPixelCount / height else {
                 throw ImageError.unsupported(file: name, reason: "JPEG of \(width)x\(height) pixels")
             }
+            try checkCodedSize(decoder.pointee.cinfo, byteCount: bytes.count, width: width, height: height, name: name)
             let components = Int(decoder.pointee.cinfo.num_components)
             let colorSpace = decoder.pointee.cinfo.jpeg_color_space
             let output: (space: J_COLOR_SPACE, channels: Int)
@@ -42,6 +43,23 @@ enum JPEGDecoder {
             }
             guard decoded != 0, decoder.pointee.hit_end_of_data == 0 else { throw failure(decoder, name) }
             return RGBImage(width: width, height: height, pixels: rgb(from: samples, channels: output.channels))
+        }
+    }
+
+    /// Huffman coding spends at least one bit per 8x8 block (its DC difference), so a file with fewer bits than
+    /// its components have blocks cannot hold the image it declares: rejected before the output is allocated.
+    /// (Arithmetic coding can go below a bit per block; only the pixel limit bounds it.)
+    /// - Throws: `ImageError.truncatedJPEG` with the block count and the file size.
+    private static func checkCodedSize(_ info: jpeg_decompress_struct, byteCount: Int, width: Int, height: Int,
+                                       name: String) throws(ImageError) {
+        guard info.arith_code == 0, let components = info.comp_info else { return }
+        var blocks = 0
+        for index in 0..<Int(info.num_components) {
+            blocks += Int(components[index].width_in_blocks) * Int(components[index].height_in_blocks)
+        }
+        guard blocks <= byteCount * 8 else {
+            throw ImageError.truncatedJPEG(file: name, reason: "\(width)x\(height) pixels take \(blocks) blocks "
+                                           + "of at least one bit each, more than the file's \(byteCount) bytes hold")
         }
     }
 

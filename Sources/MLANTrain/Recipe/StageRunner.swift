@@ -23,6 +23,11 @@ public struct StageRunner {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let (llava, tokenizer) = try loadModel()
         try HubFiles.checkWritable(tokenizer, path: output.appendingPathComponent("model").path)
+        let context = llava.config.textConfig.maxPositionEmbeddings
+        guard config.train.maxLength <= context else {
+            throw TrainError.invalidConfig(field: "train.max_length", reason: "\(config.train.maxLength) exceeds the "
+                                           + "model's context of \(context) positions (max_position_embeddings)")
+        }
         let imageToken = llava.config.imageTokenIndex
         let collator = Collator(padID: tokenizer.padTokenID ?? tokenizer.eosTokenID ?? 0, maxLength: config.train.maxLength,
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
