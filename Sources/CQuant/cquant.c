@@ -173,6 +173,21 @@ static void matmul_portable(int type, const uint8_t *w, size_t row_bytes, int co
     free(row);
 }
 
+// Sums of each run of 32 values of each input row: [tokens][blocks] (freed by the caller).
+static float *block_sums(const float *x, int tokens, int ldx, int blocks) {
+    float *sx = malloc((size_t)tokens * blocks * sizeof(float) + 1);
+    if (!sx) abort();
+    for (int t = 0; t < tokens; t++)
+        for (int b = 0; b < blocks; b++) {
+            const float *v = x + (size_t)t * ldx + 32 * b;
+            float s[8] = {0};
+            for (int j = 0; j < 32; j += 8)
+                for (int k = 0; k < 8; k++) s[k] += v[j + k];
+            sx[(size_t)t * blocks + b] = ((s[0] + s[4]) + (s[1] + s[5])) + ((s[2] + s[6]) + (s[3] + s[7]));
+        }
+    return sx;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // AVX2: blocks of 32 as four vectors of 8.
 
@@ -205,22 +220,45 @@ AVX2 INLINE float hsum_avx2(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Integer codes of a block as four vectors of 8, with its scale d and offset m (value = q · d + m).
+AVX2 INLINE void codes32_avx2(int type, const uint8_t *p, __m256 c[4], float *d, float *m) {
+    *d = _cvtsh_ss(load16(p));
+    if (type == CQ_Q8_0) {
+        *m = 0;
+        for (int k = 0; k < 4; k++)
+            c[k] = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(p + 2 + 8 * k))));
+        return;
+    }
+    *m = type == CQ_Q4_1 ? _cvtsh_ss(load16(p + 2)) : -8 * *d;
+    __m128i q = _mm_loadu_si128((const __m128i *)(p + (type == CQ_Q4_1 ? 4 : 2))), mask = _mm_set1_epi8(0x0F);
+    __m128i lo = _mm_and_si128(q, mask), hi = _mm_and_si128(_mm_srli_epi16(q, 4), mask);
+    c[0] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(lo));
+    c[1] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)));
+    c[2] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(hi));
+    c[3] = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8)));
+}
+
+// One weight row against `nt` input rows: sum_b d_b · (codes_b · x_b) + m_b · sum(x_b), with the block sums of
+// x precomputed in `sx` ([nt][blocks]).
 AVX2 INLINE void row_tokens_avx2(int type, const uint8_t *row, int blocks, size_t block_bytes, const float *x,
-                                 int ldx, float *y, int ldy, const int nt) {
-    __m256 acc[4][2];
-    for (int i = 0; i < nt; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
+                                 int ldx, const float *sx, float *y, int ldy, const int nt) {
+    __m256 acc[4];
+    float offset[4] = {0, 0, 0, 0};
+    for (int i = 0; i < nt; i++) acc[i] = _mm256_setzero_ps();
     for (int b = 0; b < blocks; b++) {
-        __m256 w[4];
-        block32_avx2(type, row + b * block_bytes, w);
+        __m256 c[4];
+        float d, m;
+        codes32_avx2(type, row + b * block_bytes, c, &d, &m);
+        __m256 vd = _mm256_set1_ps(d);
         for (int i = 0; i < nt; i++) {
             const float *xp = x + (size_t)i * ldx + 32 * b;
-            acc[i][0] = _mm256_fmadd_ps(w[0], _mm256_loadu_ps(xp), acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(w[1], _mm256_loadu_ps(xp + 8), acc[i][1]);
-            acc[i][0] = _mm256_fmadd_ps(w[2], _mm256_loadu_ps(xp + 16), acc[i][0]);
-            acc[i][1] = _mm256_fmadd_ps(w[3], _mm256_loadu_ps(xp + 24), acc[i][1]);
+            __m256 dot0 = _mm256_fmadd_ps(c[2], _mm256_loadu_ps(xp + 16), _mm256_mul_ps(c[0], _mm256_loadu_ps(xp)));
+            __m256 dot1 = _mm256_fmadd_ps(c[3], _mm256_loadu_ps(xp + 24), _mm256_mul_ps(c[1], _mm256_loadu_ps(xp + 8)));
+            acc[i] = _mm256_fmadd_ps(vd, _mm256_add_ps(dot0, dot1), acc[i]);
+            offset[i] += m * sx[(size_t)i * blocks + b];
         }
     }
-    for (int i = 0; i < nt; i++) y[(size_t)i * ldy] = hsum_avx2(_mm256_add_ps(acc[i][0], acc[i][1]));
+    for (int i = 0; i < nt; i++) y[(size_t)i * ldy] = hsum_avx2(acc[i]) + offset[i];
 }
 
 AVX2 static void dequantize_row_avx2(int type, const uint8_t *src, int columns, float *out) {
@@ -244,18 +282,22 @@ AVX2 static void matmul_avx2(int type, const uint8_t *w, size_t row_bytes, int c
                              int ldx, float *y, int ldy, int row_begin, int row_end) {
     if (is_block32(type)) {
         size_t bytes = type == CQ_Q4_0 ? 18 : type == CQ_Q4_1 ? 20 : 34;
+        int blocks = columns / 32;
+        float *sx = block_sums(x, tokens, ldx, blocks);
         for (int r = row_begin; r < row_end; r++) {
             const uint8_t *row = w + (size_t)r * row_bytes;
             for (int t = 0; t < tokens; t += 4) {
-                const float *xt = x + (size_t)t * ldx; float *yt = y + (size_t)t * ldy + r;
+                const float *xt = x + (size_t)t * ldx, *st = sx + (size_t)t * blocks;
+                float *yt = y + (size_t)t * ldy + r;
                 switch (tokens - t) {
-                case 1: row_tokens_avx2(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 1); break;
-                case 2: row_tokens_avx2(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 2); break;
-                case 3: row_tokens_avx2(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 3); break;
-                default: row_tokens_avx2(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 4); break;
+                case 1: row_tokens_avx2(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 1); break;
+                case 2: row_tokens_avx2(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 2); break;
+                case 3: row_tokens_avx2(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 3); break;
+                default: row_tokens_avx2(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 4); break;
                 }
             }
         }
+        free(sx);
         return;
     }
     float *row = malloc((size_t)columns * sizeof(float));
@@ -303,20 +345,42 @@ AVX512 INLINE void block32_avx512(int type, const uint8_t *p, __m512 *w0, __m512
     }
 }
 
+// Integer codes of a block as two vectors of 16 (Q4: 0..15, Q8_0: -128..127), and its scale d and offset m:
+// value = q · d + m, with m = -8·d for Q4_0 and 0 for Q8_0.
+AVX512 INLINE void codes32_avx512(int type, const uint8_t *p, __m512 *c0, __m512 *c1, float *d, float *m) {
+    *d = _cvtsh_ss(load16(p));
+    if (type == CQ_Q8_0) {
+        *m = 0;
+        *c0 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 2))));
+        *c1 = _mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(p + 18))));
+        return;
+    }
+    *m = type == CQ_Q4_1 ? _cvtsh_ss(load16(p + 2)) : -8 * *d;
+    __m128i q = _mm_loadu_si128((const __m128i *)(p + (type == CQ_Q4_1 ? 4 : 2))), mask = _mm_set1_epi8(0x0F);
+    *c0 = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(q, mask)));
+    *c1 = _mm512_cvtepi32_ps(_mm512_cvtepu8_epi32(_mm_and_si128(_mm_srli_epi16(q, 4), mask)));
+}
+
+// One weight row against `nt` input rows: sum_b d_b · (codes_b · x_b) + m_b · sum(x_b), with the block sums of
+// x precomputed in `sx` ([nt][blocks]).
 AVX512 INLINE void row_tokens_avx512(int type, const uint8_t *row, int blocks, size_t block_bytes, const float *x,
-                                     int ldx, float *y, int ldy, const int nt) {
-    __m512 acc[4][2];
-    for (int i = 0; i < nt; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
+                                     int ldx, const float *sx, float *y, int ldy, const int nt) {
+    __m512 acc[4];
+    float offset[4] = {0, 0, 0, 0};
+    for (int i = 0; i < nt; i++) acc[i] = _mm512_setzero_ps();
     for (int b = 0; b < blocks; b++) {
-        __m512 w0, w1;
-        block32_avx512(type, row + b * block_bytes, &w0, &w1);
+        __m512 c0, c1;
+        float d, m;
+        codes32_avx512(type, row + b * block_bytes, &c0, &c1, &d, &m);
+        __m512 vd = _mm512_set1_ps(d);
         for (int i = 0; i < nt; i++) {
             const float *xp = x + (size_t)i * ldx + 32 * b;
-            acc[i][0] = _mm512_fmadd_ps(w0, _mm512_loadu_ps(xp), acc[i][0]);
-            acc[i][1] = _mm512_fmadd_ps(w1, _mm512_loadu_ps(xp + 16), acc[i][1]);
+            __m512 dot = _mm512_fmadd_ps(c1, _mm512_loadu_ps(xp + 16), _mm512_mul_ps(c0, _mm512_loadu_ps(xp)));
+            acc[i] = _mm512_fmadd_ps(vd, dot, acc[i]);
+            offset[i] += m * sx[(size_t)i * blocks + b];
         }
     }
-    for (int i = 0; i < nt; i++) y[(size_t)i * ldy] = _mm512_reduce_add_ps(_mm512_add_ps(acc[i][0], acc[i][1]));
+    for (int i = 0; i < nt; i++) y[(size_t)i * ldy] = _mm512_reduce_add_ps(acc[i]) + offset[i];
 }
 
 AVX512 static void dequantize_row_avx512(int type, const uint8_t *src, int columns, float *out) {
@@ -348,18 +412,22 @@ AVX512 static void matmul_avx512(int type, const uint8_t *w, size_t row_bytes, i
                                  int ldx, float *y, int ldy, int row_begin, int row_end) {
     if (is_block32(type)) {
         size_t bytes = type == CQ_Q4_0 ? 18 : type == CQ_Q4_1 ? 20 : 34;
+        int blocks = columns / 32;
+        float *sx = block_sums(x, tokens, ldx, blocks);
         for (int r = row_begin; r < row_end; r++) {
             const uint8_t *row = w + (size_t)r * row_bytes;
             for (int t = 0; t < tokens; t += 4) {
-                const float *xt = x + (size_t)t * ldx; float *yt = y + (size_t)t * ldy + r;
+                const float *xt = x + (size_t)t * ldx, *st = sx + (size_t)t * blocks;
+                float *yt = y + (size_t)t * ldy + r;
                 switch (tokens - t) {
-                case 1: row_tokens_avx512(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 1); break;
-                case 2: row_tokens_avx512(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 2); break;
-                case 3: row_tokens_avx512(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 3); break;
-                default: row_tokens_avx512(type, row, columns / 32, bytes, xt, ldx, yt, ldy, 4); break;
+                case 1: row_tokens_avx512(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 1); break;
+                case 2: row_tokens_avx512(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 2); break;
+                case 3: row_tokens_avx512(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 3); break;
+                default: row_tokens_avx512(type, row, blocks, bytes, xt, ldx, st, yt, ldy, 4); break;
                 }
             }
         }
+        free(sx);
         return;
     }
     float *row = malloc((size_t)columns * sizeof(float));

@@ -173,19 +173,19 @@ public final class FrozenMatrix: @unchecked Sendable {
         }
     }
 
-    /// Calls `body` with consecutive row ranges and their rows dequantized (`[range.count, columns]`, ≈ 1 MiB).
+    /// Calls `body` with consecutive row ranges and their rows dequantized (`[range.count, columns]`, ≈ 4 MiB).
+    ///
+    /// The tiles are dequantized on the calling thread: between the GEMMs OpenBLAS's workers spin for a while,
+    /// and handing the dequantization to other threads as well made them fight for the cores (6× slower prefill
+    /// on two busy cores); the dequantization is a small share of a tile's GEMM.
     private func forEachTile(_ body: (Range<Int>, UnsafePointer<Float>) -> Void) {
         let isa = Self.instructionSet.rawValue, code = Int32(type.rawValue)
-        let tileRows = Swift.max(8, Swift.min(rows, (1 << 18) / Swift.max(columns, 1)))
+        let tileRows = Swift.max(8, Swift.min(rows, (1 << 20) / Swift.max(columns, 1)))
         let tile = UnsafeMutablePointer<Float>.allocate(capacity: tileRows * columns)
         defer { tile.deallocate() }
-        let shared = UncheckedSendable(tile)
         for start in stride(from: 0, to: rows, by: tileRows) {
             let range = start..<Swift.min(rows, start + tileRows)
-            Parallel.forEach(count: range.count, grain: 8) { part in
-                cq_dequantize_rows(isa, code, base, rowBytes, Int32(columns), Int32(range.lowerBound + part.lowerBound),
-                                   Int32(range.lowerBound + part.upperBound), shared.value + part.lowerBound * columns)
-            }
+            cq_dequantize_rows(isa, code, base, rowBytes, Int32(columns), Int32(range.lowerBound), Int32(range.upperBound), tile)
             body(range, UnsafePointer(tile))
         }
     }
