@@ -31,9 +31,12 @@ enum EvalBenchmarks {
         }
         do {
             let loadStart = DispatchTime.now().uptimeNanoseconds
-            let loaded = try LanguageModelLoader.load(from: modelPath)
+            // `eval:f32` etc. picks the weight form; native (the Q4_1 blocks as stored) by default.
+            let form = CommandLine.arguments.filter { $0.hasPrefix("eval:") }.compactMap { WeightForm(rawValue: String($0.dropFirst(5))) }
+                .first ?? .native
+            let loaded = try LanguageModelLoader.load(from: modelPath, weights: form)
             let loadSeconds = seconds(since: loadStart)
-            print("Eval, SmolLM2-135M-Instruct (GGUF Q4_1 → float32), \(BLAS.threadCount) threads, load \(format(loadSeconds, 2)) s")
+            print("Eval, SmolLM2-135M-Instruct (GGUF Q4_1, --weights \(form.rawValue)), \(BLAS.threadCount) threads, load \(format(loadSeconds, 2)) s")
             print(cell("task (protocol, documents)", 40) + cell("docs/s", 9) + cell("req/s", 9) + cell("wall s", 9)
                 + cell("harness", 9) + cell("tokenize", 10) + "outside model")
             let options = BuiltinTaskOptions(dataDirectory: dataDirectory)

@@ -20,14 +20,20 @@ enum ModelBenchmarks {
     static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf")
 
-    /// SmolLM2-135M: load, prefill of a 128-token prompt, decode of 64 greedy tokens, peak memory.
+    /// SmolLM2-135M in each weight form (`smollm2:native`, `smollm2:f32`, …; default native then f32): load,
+    /// prefill of a 128-token prompt, decode of 64 greedy tokens, peak memory (of the process so far).
     static func smolLM2() {
         guard FileManager.default.fileExists(atPath: modelPath.path) else {
             print("SmolLM2: skipped, \(modelPath.path) is missing (run `make models`)\n")
             return
         }
+        let picked = CommandLine.arguments.filter { $0.hasPrefix("smollm2:") }.compactMap { WeightForm(rawValue: String($0.dropFirst(8))) }
+        for form in picked.isEmpty ? [WeightForm.native, .f32] : picked { smolLM2(form) }
+    }
+
+    static func smolLM2(_ form: WeightForm) {
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        guard let loaded = try? LanguageModelLoader.load(from: modelPath) else {
+        guard let loaded = try? LanguageModelLoader.load(from: modelPath, weights: form) else {
             print("SmolLM2: failed to load \(modelPath.path)\n")
             return
         }
@@ -36,7 +42,6 @@ enum ModelBenchmarks {
         let text = String(repeating: "The quick brown fox jumps over the lazy dog near the river bank. ", count: 12)
         let prompt = Array(loaded.tokenizer.encode(text, addSpecialTokens: false).prefix(128))
         let prefill = medianSeconds(repeats: 5) { _ = withoutGradients { model.logits(ids: [prompt], cache: model.makeCache()) } }
-        let generator = Generator(model: model, tokenizer: loaded.tokenizer)
         var decodeRates: [Double] = []
         for _ in 0..<3 {
             let cache = model.makeCache()
@@ -49,14 +54,13 @@ enum ModelBenchmarks {
             }
             decodeRates.append(64 / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         }
-        _ = generator
         let decode = decodeRates.sorted()[1]
-        print("SmolLM2-135M (GGUF Q4_1 → float32), \(BLAS.threadCount) threads")
+        print("SmolLM2-135M (GGUF Q4_1, --weights \(form.rawValue)), \(BLAS.threadCount) threads")
         print("  load \(format(loadSeconds, 2)) s; prefill 128 tokens \(format(prefill * 1e3)) ms "
-            + "(\(format(128 / prefill)) tok/s); decode \(format(decode)) tok/s; peak RSS \(format(peakResidentMiB())) MiB")
-        print("  vs transformers float32 (BENCHMARKS.md): prefill ≈ 403 tok/s, decode ≈ 20.1 tok/s → "
-            + "prefill ×\(format(128 / prefill / 403, 2)), decode ×\(format(decode / 20.1, 2)); "
-            + "vs llama.cpp Q4_1: prefill ≈ 373 tok/s, decode ≈ 136 tok/s → ×\(format(128 / prefill / 373, 2)), ×\(format(decode / 136, 2))\n")
+            + "(\(format(128 / prefill)) tok/s); decode \(format(decode)) tok/s (median of 3 × 64); "
+            + "peak RSS so far \(format(peakResidentMiB())) MiB")
+        print("  vs llama.cpp Q4_1 (BENCHMARKS.md, quiet machine): prefill ≈ 373 tok/s, decode ≈ 136 tok/s → "
+            + "×\(format(128 / prefill / 373, 2)), ×\(format(decode / 136, 2))\n")
     }
 
     /// Peak resident set size of this process (VmHWM), in MiB.

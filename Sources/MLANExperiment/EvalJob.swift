@@ -1,5 +1,6 @@
 import Foundation
 import MLANEval
+import MLANModel
 import MLANSupport
 
 /// One `mlan eval` run as a value: which model, which tasks under which protocol, how documents are chosen,
@@ -43,6 +44,9 @@ public struct EvalJob: Sendable {
     }
 
     /// The template the scorer renders with.
+    /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
+    public var weights = WeightForm.native
+
     public var effectiveTemplate: String? { template ?? (evalProtocol == .mlan ? "v1" : nil) }
 
     /// Evaluates and writes the requested reports.
@@ -58,7 +62,7 @@ public struct EvalJob: Sendable {
         var options = options
         options.template = effectiveTemplate
         if let trainingManifest { options.trainingManifest = try TrainingManifest.load(from: trainingManifest) }
-        let scorer = try AutomaticScorerFactory().makeScorer(model: model, template: effectiveTemplate)
+        let scorer = try AutomaticScorerFactory(weights: weights).makeScorer(model: model, template: effectiveTemplate)
         let report = try EvalRunner(scorer: scorer, options: options).run(evalTasks)
         if let jsonOutput { try report.write(to: jsonOutput) }
         if let markdownOutput { try AtomicFile.write(Data(report.markdown.utf8), to: markdownOutput) }

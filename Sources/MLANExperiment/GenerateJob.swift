@@ -18,6 +18,8 @@ public struct GenerateJob: Sendable {
     public var visionTower: String?
     /// Seeds a composed tower and projector.
     public var seed: UInt64 = 0
+    /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
+    public var weights = WeightForm.native
 
     /// A job continuing `prompt` with `model`, greedily, up to 64 new tokens.
     public init(model: URL, prompt: PromptInput) {
@@ -61,7 +63,7 @@ public struct GenerateJob: Sendable {
             return Outcome(ids: result.ids, promptTokens: nil, loadSeconds: loadSeconds,
                            generateSeconds: Date().timeIntervalSince(began), stopReason: result.stopReason.rawValue)
         }
-        let loaded = try LanguageModelLoader.load(from: model)
+        let loaded = try LanguageModelLoader.load(from: model, weights: weights)
         let ids = try prompt.ids(tokenizer: loaded.tokenizer)
         guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
         let loadSeconds = Date().timeIntervalSince(started)

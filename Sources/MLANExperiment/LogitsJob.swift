@@ -17,6 +17,8 @@ public struct LogitsJob: Sendable {
     public var image: URL?
     /// With `image` and a language model: a CLIP directory or a named seeded tower.
     public var visionTower: String?
+    /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
+    public var weights = WeightForm.native
     /// The safetensors file to write (atomically).
     public var output: URL
 
@@ -53,7 +55,7 @@ public struct LogitsJob: Sendable {
             }
             metadata["image"] = image.path
         } else {
-            let loaded = try LanguageModelLoader.load(from: model)
+            let loaded = try LanguageModelLoader.load(from: model, weights: weights)
             ids = try prompt.ids(tokenizer: loaded.tokenizer)
             guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
             let all = withoutGradients { loaded.model.logits(ids: [ids]) }  // [1, T, V]

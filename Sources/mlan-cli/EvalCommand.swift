@@ -35,6 +35,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Seed for --sample and the bootstrap.") var seed: UInt64 = 1234
     @Option(help: "Documents per scorer call.") var batchSize = 16
     @Option(help: "Bootstrap resamples for standard errors of F1, perplexity, ...") var bootstrapIters = 1000
+    @OptionGroup var weightOptions: WeightOptions
     @Option(help: "Where to write the results JSON.") var output = "results.json"
     @Option(help: "Also write the results table as Markdown here.") var markdown: String?
     @Option(help: "Also write an HTML report with a bar chart here.") var html: String?
@@ -61,6 +62,7 @@ struct EvalCommand: ParsableCommand {
         job.dataDirectory = dataDir.map { URL(fileURLWithPath: $0) }
         job.popeImageDirectory = imageDir.map { URL(fileURLWithPath: $0) }
         job.nlvrImages = nlvrImages
+        job.weights = weightOptions.weights
         job.options = EvalOptions(limit: limit, sampleSize: sample, seed: seed, batchSize: batchSize,
                                   bootstrapIterations: bootstrapIters, sampleLogDirectory: logSamples.map { URL(fileURLWithPath: $0) },
                                   allowSeenTasks: allowSeen)

@@ -8,6 +8,7 @@ struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "generate", abstract: "Generate a continuation of a prompt.")
     @OptionGroup var model: ModelOptions
     @OptionGroup var input: PromptOptions
+    @OptionGroup var weightOptions: WeightOptions
     @Option(help: "The most new tokens.") var maxNewTokens = 64
     @Option(help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0
     @Option(help: "Nucleus sampling threshold.") var topP: Float?
@@ -33,6 +34,7 @@ struct GenerateCommand: ParsableCommand {
         job.image = image.map { URL(fileURLWithPath: $0) }
         job.visionTower = visionTower
         job.seed = seed
+        job.weights = weightOptions.weights
         let outcome = try job.run { if !printIds { FileHandle.standardOutput.write(Data($0.utf8)) } }
         print(printIds ? outcome.ids.map(String.init).joined(separator: ",") : "")
         FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))

@@ -22,6 +22,7 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write input ids and logits to a safetensors file.")
         @OptionGroup var model: ModelOptions
         @OptionGroup var input: PromptOptions
+        @OptionGroup var weightOptions: WeightOptions
         @Flag(help: "Write logits for every position ([T, V]) instead of the last ([V]).") var allPositions = false
         @Option(help: "The safetensors file to write.") var output: String
         @Option(help: "A PNG or JPEG for a LLaVA model: --prompt marks it with <image>; --ids hold the image token (once, or once per feature row) or LLaVA's -200 (write --ids=-200,...).") var image: String?
@@ -34,6 +35,7 @@ struct ModelCommand: ParsableCommand {
 
         func run() throws {
             var job = LogitsJob(model: model.url, prompt: try input.input(), output: URL(fileURLWithPath: output))
+            job.weights = weightOptions.weights
             job.allPositions = allPositions
             job.image = image.map { URL(fileURLWithPath: $0) }
             job.visionTower = visionTower

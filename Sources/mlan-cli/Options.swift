@@ -1,12 +1,19 @@
 import ArgumentParser
 import Foundation
 import MLANExperiment
+import MLANModel
 
 /// `--model PATH`.
 struct ModelOptions: ParsableArguments {
     @Option(help: "A .gguf file or a Hugging Face model directory.") var model: String
     var path: String { model }
     var url: URL { URL(fileURLWithPath: model) }
+}
+
+/// `--weights native|f32|bf16|q8_0`.
+struct WeightOptions: ParsableArguments {
+    @Option(help: "How a language model keeps its weight matrices: native (as stored, e.g. a GGUF's 4-bit blocks), f32, bf16, q8_0.")
+    var weights = WeightForm.native
 }
 
 /// `--prompt TEXT [--chat] | --ids 1,2,3`.

@@ -9,6 +9,13 @@ public final class RMSNorm: Module {
         self.eps = eps
     }
 
+    /// A norm with the given scale `[D]` (made a leaf that requires gradients).
+    public init(weight: Tensor, eps: Float) {
+        precondition(weight.rank == 1, "RMSNorm weight must be [D], got \(weight.shape)")
+        self.weight = weight.requiringGradient()
+        self.eps = eps
+    }
+
     public func visit(_ v: inout ParameterVisitor) { v.parameter("weight", weight) }
 
     /// `[..., D] -> [..., D]`.

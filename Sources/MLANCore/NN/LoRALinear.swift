@@ -21,11 +21,11 @@ public final class LoRALinear: Module {
         self.base = base
         self.rank = rank
         self.alpha = alpha
-        let (out, inFeatures) = (base.weight.shape[0], base.weight.shape[1])
+        let (out, inFeatures) = (base.outFeatures, base.inFeatures)
         a = Initializer.kaimingUniform([rank, inFeatures], rng: &rng).requiringGradient()
         b = Tensor.zeros([out, rank]).requiringGradient()
         self.dropout = Dropout(dropout, seed: seed)
-        base.weight.setRequiresGrad(false)
+        if base.frozenWeight == nil { base.weight.setRequiresGrad(false) }
         base.bias?.setRequiresGrad(false)
     }
 
@@ -58,6 +58,7 @@ public final class LoRALinear: Module {
     }
 
     private func addDelta(sign: Float) {
+        precondition(base.frozenWeight == nil, "LoRALinear cannot merge into a frozen stored-form weight")
         let delta = withoutGradients { b.matmul(a) * (scale * sign) }
         let updated = withoutGradients { base.weight.detached() + delta }
         base.weight.assignInPlace(updated.scalars)

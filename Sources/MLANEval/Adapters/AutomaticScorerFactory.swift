@@ -1,5 +1,6 @@
 import Foundation
 import MLANCore
+import MLANModel
 
 /// Picks the adapter from what the path holds: a directory whose `config.json` has a `vision_config` is a
 /// LLaVA model (``LlavaScorerFactory``); a `.gguf` file or any other Hugging Face directory is a Llama-family
@@ -13,8 +14,14 @@ public struct AutomaticScorerFactory: ScorerFactory {
         case llava
     }
 
-    /// The factory.
-    public init() {}
+    /// How a language model holds its weight matrices (a LLaVA model loads Float32).
+    public var weights: WeightForm
+
+    /// The factory, loading a language model's weights in `weights` form.
+    public init(weights: WeightForm) { self.weights = weights }
+
+    /// The factory, loading weights as the checkpoint stores them (`.native`).
+    public init() { self.init(weights: .native) }
 
     /// The kind of model at `url`.
     /// - Throws: ``ScorerError/unloadableModel`` when `config.json` of a directory is not a JSON object, or is an
@@ -48,7 +55,7 @@ public struct AutomaticScorerFactory: ScorerFactory {
     /// - Throws: as ``kind(of:)`` and the chosen factory.
     public func makeScorer(model: URL, template: String?) throws -> any Scorer {
         switch try Self.kind(of: model) {
-        case .languageModel: try LanguageModelScorerFactory().makeScorer(model: model, template: template)
+        case .languageModel: try LanguageModelScorerFactory(weights: weights).makeScorer(model: model, template: template)
         case .llava: try LlavaScorerFactory().makeScorer(model: model, template: template)
         }
     }

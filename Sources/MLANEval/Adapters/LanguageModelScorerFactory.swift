@@ -6,14 +6,20 @@ import MLANModel
 /// conversation prompts with a built-in template (`v1`, `chatml`, …) or, without one, leaving conversations
 /// unsupported.
 public struct LanguageModelScorerFactory: ScorerFactory {
-    /// The factory.
-    public init() {}
+    /// How the loaded model holds its weight matrices (`.native`: as the checkpoint stores them).
+    public var weights: WeightForm
+
+    /// The factory, loading weights in `weights` form.
+    public init(weights: WeightForm) { self.weights = weights }
+
+    /// The factory, loading weights as the checkpoint stores them (`.native`).
+    public init() { self.init(weights: .native) }
 
     /// A ``LanguageModelScorer`` for the model at `model`, identified as its file name plus the template's name.
     /// - Throws: `ModelError`/`CheckpointError` when the model cannot be loaded, `TemplateError` for an unknown
     ///   template.
     public func makeScorer(model: URL, template: String?) throws -> any Scorer {
-        let loaded = try LanguageModelLoader.load(from: model)
+        let loaded = try LanguageModelLoader.load(from: model, weights: weights)
         let conversation = try template.map { try BuiltinTemplates.named($0) }
         let identity = model.lastPathComponent + (conversation.map { " " + $0.name } ?? "")
         return LanguageModelScorer(model: loaded.model, tokenizer: loaded.tokenizer, template: conversation,

@@ -37,6 +37,32 @@ public struct GGUFSource: TensorSource {
         return tensor
     }
 
+    /// Matrix `name` as stored, read in place (Q/K rows reordered to Hugging Face layout), or nil when its type
+    /// has no `FrozenMatrix` kernels or it stores Float32 (then `tensor(named:)` gives it).
+    /// - Throws: `CheckpointError.unreadable` for an unknown name, `.headLayout` for Q/K rows that do not split
+    ///   into heads.
+    public func frozenMatrix(named name: String) throws -> FrozenMatrix? {
+        let original = try ggufName(name)
+        let info = try file.info(named: original)
+        guard info.type != .f32, FrozenMatrix.supports(info.type), info.dimensions.count == 2 else { return nil }
+        var heads: Int?
+        if original.hasSuffix("attn_q.weight") { heads = config.numAttentionHeads }
+        if original.hasSuffix("attn_k.weight") { heads = config.numKeyValueHeads }
+        guard let heads else { return try FrozenMatrix(gguf: file, tensor: original) }
+        let rows = info.rowCount
+        guard heads > 0, rows % (2 * heads) == 0 else {
+            throw CheckpointError.headLayout(path: path, tensor: original, shape: info.shape, heads: heads)
+        }
+        // Hugging Face row (head, j, i) is stored row (head, i, j) for j in 0..<2, i in 0..<half.
+        let half = rows / heads / 2
+        let order = (0..<rows).map { r in
+            let (head, within) = r.quotientAndRemainder(dividingBy: 2 * half)
+            let (j, i) = within.quotientAndRemainder(dividingBy: half)
+            return head * 2 * half + i * 2 + j
+        }
+        return try FrozenMatrix(gguf: file, tensor: original, rowOrder: order)
+    }
+
     private func ggufName(_ name: String) throws -> String {
         guard let original = map[name] else { throw CheckpointError.unreadable(path: path, reason: "no tensor '\(name)'") }
         return original

@@ -1,38 +1,49 @@
 import MLANCore
 
 /// Keys and values of past positions for one decoder layer: the slot that layer reads and extends.
+///
+/// The positions live in an `AttentionCache`, preallocated and grown in place, so a new token costs one
+/// position's copy rather than a copy of the whole cache.
 public final class LayerKVCache {
-    /// Keys and values `[B, Hkv, S, Dh]` of the S cached positions (nil before the first append).
-    var keys: Tensor?, values: Tensor?
+    var storage = AttentionCache()
 
     /// An empty slot.
     public init() {}
 
     /// The number of cached positions.
-    public var length: Int { keys?.shape[2] ?? 0 }
+    public var length: Int { storage.length }
 
-    /// Appends `[B, Hkv, T, Dh]` keys and values; returns everything cached, `[B, Hkv, S + T, Dh]`.
-    func append(keys newKeys: Tensor, values newValues: Tensor) -> (keys: Tensor, values: Tensor) {
-        let k = keys.map { Tensor.concatenate([$0, newKeys], axis: 2) } ?? newKeys        // [B, Hkv, S + T, Dh]
-        let v = values.map { Tensor.concatenate([$0, newValues], axis: 2) } ?? newValues  // [B, Hkv, S + T, Dh]
-        keys = k.detached()
-        values = v.detached()
-        return (k, v)
+    /// Appends the T new positions' keys and values `[B, Hkv, T, Dh]`, then attends `query` `[B, H, T, Dh]` over
+    /// every cached position: `[B, H, T, Dh]`. When gradients are being recorded for any input, the cached keys
+    /// and values are concatenated with the new ones as tensors so that gradients reach them.
+    func attend(query: Tensor, keys: Tensor, values: Tensor, mask: AttentionMask) -> Tensor {
+        if GradMode.enabled && (query.requiresGrad || keys.requiresGrad || values.requiresGrad) {
+            let (k, v): (Tensor, Tensor)
+            if storage.length > 0 {
+                let past = storage.tensors
+                k = Tensor.concatenate([past.keys, keys], axis: 2)      // [B, Hkv, S + T, Dh]
+                v = Tensor.concatenate([past.values, values], axis: 2)  // [B, Hkv, S + T, Dh]
+            } else {
+                (k, v) = (keys, values)
+            }
+            storage.append(keys: keys.detached(), values: values.detached())
+            return Tensor.scaledDotProductAttention(query: query, key: k, value: v, mask: mask)
+        }
+        storage.append(keys: keys, values: values)
+        return storage.attention(query: query, mask: mask)                 // [B, H, T, Dh]
     }
 
     /// A slot holding the same positions whose future appends do not affect this one.
     public func copy() -> LayerKVCache {
         let c = LayerKVCache()
-        c.keys = keys
-        c.values = values
+        c.storage = storage
         return c
     }
 
     /// A slot holding this one's single batch row `n` times: `[1, …] -> [n, …]`.
     func tiled(_ n: Int) -> LayerKVCache {
         let c = LayerKVCache()
-        c.keys = keys.map { Tensor.concatenate(Array(repeating: $0, count: n), axis: 0) }      // [n, Hkv, S, Dh]
-        c.values = values.map { Tensor.concatenate(Array(repeating: $0, count: n), axis: 0) }  // [n, Hkv, S, Dh]
+        c.storage = storage.tiled(n)
         return c
     }
 }

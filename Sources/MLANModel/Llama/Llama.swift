@@ -16,6 +16,12 @@ final class LlamaAttention: Module {
         oProj = Linear(heads * headSize, c.hiddenSize, bias: c.attentionBias, rng: &rng)
     }
 
+    /// An attention block over the given projections (`[H·Dh, D]`, `[Hkv·Dh, D]`, `[Hkv·Dh, D]`, `[D, H·Dh]`).
+    init(_ c: LlamaConfig, q: Linear, k: Linear, v: Linear, o: Linear) {
+        (heads, kvHeads, headSize, ropeTheta) = (c.numAttentionHeads, c.numKeyValueHeads, c.headSize, c.ropeTheta)
+        (qProj, kProj, vProj, oProj) = (q, k, v, o)
+    }
+
     func visit(_ v: inout ParameterVisitor) {
         v.module("q_proj", qProj); v.module("k_proj", kProj); v.module("v_proj", vProj); v.module("o_proj", oProj)
     }
@@ -25,11 +31,11 @@ final class LlamaAttention: Module {
         let (b, t) = (x.shape[0], x.shape[1])
         let q = qProj(x).reshaped([b, t, heads, headSize]).transposed(1, 2)      // [B, H, T, Dh]
             .rotaryEmbedding(positions: positions, base: ropeTheta)
-        var k = kProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
+        let k = kProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
             .rotaryEmbedding(positions: positions, base: ropeTheta)
-        var v = vProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
-        if let cache { (k, v) = cache.append(keys: k, values: v) }               // [B, Hkv, S, Dh]
-        let attended = Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)  // [B, H, T, Dh]
+        let v = vProj(x).reshaped([b, t, kvHeads, headSize]).transposed(1, 2)    // [B, Hkv, T, Dh]
+        let attended = cache.map { $0.attend(query: q, keys: k, values: v, mask: mask) }     // over S cached + T
+            ?? Tensor.scaledDotProductAttention(query: q, key: k, value: v, mask: mask)   // [B, H, T, Dh]
         return oProj(attended.transposed(1, 2).reshaped([b, t, heads * headSize]))            // [B, T, D]
     }
 }
@@ -44,6 +50,11 @@ final class LlamaMLP: Module {
         upProj = Linear(dimension, hidden, bias: false, rng: &rng)
         downProj = Linear(hidden, dimension, bias: false, rng: &rng)
         self.activation = activation
+    }
+
+    /// A block over the given projections.
+    init(gate: Linear, up: Linear, down: Linear, activation: ActivationKind) {
+        (gateProj, upProj, downProj, self.activation) = (gate, up, down, activation)
     }
 
     func visit(_ v: inout ParameterVisitor) {
@@ -65,6 +76,11 @@ final class LlamaDecoderLayer: Module {
         mlp = LlamaMLP(c.hiddenSize, hidden: c.intermediateSize, activation: c.hiddenAct, rng: &rng)
         inputNorm = RMSNorm(c.hiddenSize, eps: c.rmsNormEps)
         postAttentionNorm = RMSNorm(c.hiddenSize, eps: c.rmsNormEps)
+    }
+
+    /// A block of the given parts.
+    init(attention: LlamaAttention, mlp: LlamaMLP, inputNorm: RMSNorm, postAttentionNorm: RMSNorm) {
+        (self.attention, self.mlp, self.inputNorm, self.postAttentionNorm) = (attention, mlp, inputNorm, postAttentionNorm)
     }
 
     func visit(_ v: inout ParameterVisitor) {
@@ -94,6 +110,13 @@ public final class LlamaModel: Module {
         embedTokens = Embedding(config.vocabSize, config.hiddenSize, std: 0.02, rng: &rng)
         layers = (0..<config.numHiddenLayers).map { _ in LlamaDecoderLayer(config, rng: &rng) }
         norm = RMSNorm(config.hiddenSize, eps: config.rmsNormEps)
+    }
+
+    /// A decoder of the given parts (built by a loader, without a random initialisation).
+    init(_ config: LlamaConfig, embedTokens: Embedding, layers: [LlamaDecoderLayer], norm: RMSNorm) {
+        precondition(config.inconsistency == nil, "LlamaConfig: \(config.inconsistency ?? "")")
+        precondition(layers.count == config.numHiddenLayers, "LlamaModel: \(layers.count) layers for \(config.numHiddenLayers)")
+        (self.config, self.embedTokens, self.layers, self.norm) = (config, embedTokens, layers, norm)
     }
 
     public func visit(_ v: inout ParameterVisitor) {
@@ -136,6 +159,12 @@ public final class LlamaForCausalLM: Module {
         lmHead = config.tieWordEmbeddings ? nil : Linear(config.hiddenSize, config.vocabSize, bias: false, rng: &rng)
     }
 
+    /// A model of the given parts; `lmHead` nil means tied to the embeddings.
+    init(model: LlamaModel, lmHead: Linear?) {
+        self.model = model
+        self.lmHead = lmHead
+    }
+
     public func visit(_ v: inout ParameterVisitor) {
         v.module("model", model)
         v.module("lm_head", lmHead)
@@ -164,7 +193,7 @@ public final class LlamaForCausalLM: Module {
     /// The head applied to hidden states: `[..., D] -> [..., V]`.
     public func head(_ hidden: Tensor) -> Tensor {
         if let lmHead { return lmHead(hidden) }
-        return hidden.matmul(model.embedTokens.weight, transposeOther: true)
+        return model.embedTokens.attend(hidden)
     }
 
     /// A fresh cache sized for this model.

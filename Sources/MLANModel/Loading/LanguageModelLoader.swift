@@ -17,37 +17,39 @@ public struct LoadedLanguageModel {
 
 /// Loads Llama-family checkpoints: a GGUF file or a Hugging Face directory (config.json, safetensors, tokenizer.json).
 public enum LanguageModelLoader {
-    /// Loads the model and tokenizer at `url`.
+    /// Loads the model and tokenizer at `url`, its weight matrices in `weights` form (`.f32`, the default, gives
+    /// trainable Float32 parameters; the other forms keep them frozen, see `WeightForm`).
     /// - Throws: `ModelError.unrecognizedModel`, config errors, or `CheckpointError` from the strict load.
-    public static func load(from url: URL) throws -> LoadedLanguageModel {
+    public static func load(from url: URL, weights: WeightForm = .f32) throws -> LoadedLanguageModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ModelError.unrecognizedModel(path: url.path)
         }
-        if isDirectory.boolValue { return try loadHuggingFace(directory: url) }
-        if url.pathExtension.lowercased() == "gguf" { return try loadGGUF(url) }
+        if isDirectory.boolValue { return try loadHuggingFace(directory: url, weights: weights) }
+        if url.pathExtension.lowercased() == "gguf" { return try loadGGUF(url, weights: weights) }
         throw ModelError.unrecognizedModel(path: url.path)
     }
 
-    /// Loads a llama-architecture GGUF file (dequantized to Float32, Q/K un-permuted to Hugging Face layout) with
-    /// the tokenizer its metadata describes (`llama`: SentencePiece, `gpt2`: byte-level BPE).
-    public static func loadGGUF(_ url: URL) throws -> LoadedLanguageModel {
+    /// Loads a llama-architecture GGUF file (Q/K un-permuted to Hugging Face layout) with the tokenizer its
+    /// metadata describes (`llama`: SentencePiece, `gpt2`: byte-level BPE). The file stays mapped: `.native`
+    /// matrices are read from it in place.
+    public static func loadGGUF(_ url: URL, weights: WeightForm = .f32) throws -> LoadedLanguageModel {
         let file = try GGUFFile.load(from: url)
         let config = try LlamaConfig(gguf: file)
         let tokenizer = try file.tokenizer()
-        let model = LlamaForCausalLM.unfilled(config)
-        try CheckpointLoader.load(model, from: GGUFSource(file, config: config))
+        let source = GGUFSource(file, config: config)
+        let model = try LlamaAssembly(config: config, source: source, gguf: source, form: weights).build()
         let template = file.contains("tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
         return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: template, url: url, format: "gguf")
     }
 
-    /// Loads a Hugging Face model directory (weights in one file or sharded, F32/F16/BF16; the tokenizer as
-    /// `TokenizerLoader.load(directory:config:)` finds it).
-    public static func loadHuggingFace(directory: URL) throws -> LoadedLanguageModel {
+    /// Loads a Hugging Face model directory (weights in one file or sharded, F32/F16/BF16, the tokenizer as
+    /// `TokenizerLoader.load(directory:config:)` finds it; `.native` is Float32 here).
+    public static func loadHuggingFace(directory: URL, weights: WeightForm = .f32) throws -> LoadedLanguageModel {
         let config = try LlamaConfig.load(from: directory.appendingPathComponent("config.json"))
         let tokenizer = try TokenizerLoader.load(directory: directory, config: config)
-        let model = LlamaForCausalLM.unfilled(config)
-        try CheckpointLoader.load(model, from: SafetensorsSource(directory: directory))
+        let model = try LlamaAssembly(config: config, source: SafetensorsSource(directory: directory), gguf: nil,
+                                      form: weights).build()
         return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: try chatTemplate(in: directory),
                                    url: directory, format: "huggingface")
     }
@@ -60,13 +62,5 @@ public enum LanguageModelLoader {
         do { return try JSONValue.parse(Array(Data(contentsOf: url)))["chat_template"]?.stringValue } catch {
             throw ModelError.invalidConfig(path: url.path, reason: InputFile.reason(for: error))
         }
-    }
-}
-
-extension LlamaForCausalLM {
-    /// A model whose parameters are about to be overwritten by a checkpoint (cheap seeded uniform init).
-    static func unfilled(_ config: LlamaConfig) -> LlamaForCausalLM {
-        var rng = SplitMix64(seed: 0)
-        return LlamaForCausalLM(config, rng: &rng)
     }
 }

@@ -1,0 +1,44 @@
+import Testing
+@testable import MLANCore
+
+/// The preallocated KV storage against attention over concatenated key/value tensors (the old cache).
+@Suite struct AttentionCacheTests {
+    /// Appends chunks of T positions (crossing the first capacity) and attends after each: every result must be
+    /// the same bits as `scaledDotProductAttention` over the concatenated keys and values.
+    @Test(arguments: [[3, 1, 1, 250, 1, 2], [300, 1, 4]])
+    func attentionOverTheCacheIsBitIdenticalToConcatenation(_ chunks: [Int]) {
+        var rng = SplitMix64(seed: 5)
+        let (b, h, hkv, d) = (2, 6, 2, 16)
+        var cache = AttentionCache()
+        var allKeys: Tensor?, allValues: Tensor?
+        for t in chunks {
+            let q = Tensor.normal([b, h, t, d], using: &rng)
+            let k = Tensor.normal([b, hkv, t, d], using: &rng), v = Tensor.normal([b, hkv, t, d], using: &rng)
+            allKeys = allKeys.map { Tensor.concatenate([$0, k], axis: 2) } ?? k
+            allValues = allValues.map { Tensor.concatenate([$0, v], axis: 2) } ?? v
+            cache.append(keys: k, values: v)
+            let s = cache.length
+            let padding = [Array(repeating: true, count: s), (0..<s).map { $0 % 5 != 1 }]
+            let mask = AttentionMask(causal: true, keyPadding: padding)
+            let want = Tensor.scaledDotProductAttention(query: q, key: allKeys!, value: allValues!, mask: mask)
+            let got = cache.attention(query: q, mask: mask)
+            #expect(got.shape == want.shape)
+            #expect(got.scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern), "after \(s) positions")
+            #expect(cache.tensors.keys.scalars == allKeys!.scalars && cache.tensors.values.scalars == allValues!.scalars)
+        }
+        #expect(cache.capacity >= cache.length && cache.capacity % AttentionCache.initialCapacity == 0)
+    }
+
+    @Test func copiesAndTiledCachesAreIndependent() {
+        var rng = SplitMix64(seed: 6)
+        var cache = AttentionCache()
+        cache.append(keys: Tensor.normal([1, 2, 3, 4], using: &rng), values: Tensor.normal([1, 2, 3, 4], using: &rng))
+        let before = cache.tensors.keys.scalars
+        var branch = cache
+        branch.append(keys: Tensor.normal([1, 2, 1, 4], using: &rng), values: Tensor.normal([1, 2, 1, 4], using: &rng))
+        #expect(cache.length == 3 && branch.length == 4 && cache.tensors.keys.scalars == before)
+        let tiled = cache.tiled(3)
+        #expect(tiled.batch == 3 && tiled.length == 3)
+        #expect(tiled.tensors.keys.scalars == before + before + before)
+    }
+}

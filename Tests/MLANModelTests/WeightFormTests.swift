@@ -1,0 +1,68 @@
+import Foundation
+import MLANCore
+import MLANTestSupport
+import Testing
+@testable import MLANModel
+
+/// Loading in each `WeightForm`, and SmolLM2 with its Q4_1 blocks kept against the Float32-dequantized model.
+@Suite(.serialized) struct WeightFormTests {
+    @Test func expectedParametersAreWhatARandomModelHas() {
+        for config in [LlamaConfig.tiny, { var c = LlamaConfig.tiny; c.attentionBias = true; c.tieWordEmbeddings = false; return c }()] {
+            var rng = SplitMix64(seed: 1)
+            let model = LlamaForCausalLM(config, rng: &rng)
+            let actual = model.namedParameters().map { "\($0.name) \($0.tensor.shape)" }
+            #expect(LlamaAssembly.expectedParameters(config).map { "\($0.name) \($0.shape)" } == actual)
+        }
+    }
+
+    nonisolated(unsafe) static let smol: Result<(native: LoadedLanguageModel, f32: LoadedLanguageModel), any Error> = Result {
+        let url = try SharedPaths.smolLM2()
+        return (try LanguageModelLoader.load(from: url, weights: .native), try LanguageModelLoader.load(from: url, weights: .f32))
+    }
+
+    @Test func nativeSmolLM2KeepsQ4_1AndQ8_0Blocks() throws {
+        let native = try Self.smol.get().native.model
+        let attention = native.model.layers[0].attention
+        #expect(attention.qProj.frozenWeight?.type == .q4_1 && native.model.layers[7].mlp.downProj.frozenWeight?.type == .q4_1)
+        #expect(native.model.embedTokens.frozenWeight?.type == .q8_0)
+        // Only the norms remain Float32 parameters: 2 per layer and the final one.
+        #expect(native.namedParameters().count == 2 * 30 + 1)
+        // The frozen Q rows are un-permuted exactly as the Float32 load does.
+        let f32 = try Self.smol.get().f32.model
+        #expect(attention.qProj.weight.scalars == f32.model.layers[0].attention.qProj.weight.scalars)
+        #expect(attention.kProj.weight.scalars == f32.model.layers[0].attention.kProj.weight.scalars)
+    }
+
+    /// The native kernels multiply the very values the Float32 model holds, in another order: logits agree to
+    /// rounding, and greedy continuations are the reference's token for token.
+    @Test func nativeLogitsAndGreedyContinuationsMatchTheFloat32Model() throws {
+        let (native, f32) = try Self.smol.get()
+        let reference = SmolLM2ParityTests.reference
+        var worst: Float = 0
+        for prompt in reference.prompts {
+            let a = withoutGradients { native.model.logits(ids: [prompt.ids]) }
+            let b = withoutGradients { f32.model.logits(ids: [prompt.ids]) }
+            worst = max(worst, zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()!)
+            let generator = Generator(model: native.model, tokenizer: native.tokenizer)
+            let result = try generator.generate(promptIDs: prompt.ids, maxNewTokens: 32, stopTokenIDs: [reference.eos_token_id])
+            let produced = result.ids + (result.stopReason == .endOfSequence ? [reference.eos_token_id] : [])
+            #expect(produced == prompt.greedy.ids, "\(prompt.name)")
+        }
+        #expect(worst < 2e-3, "max |Δlogit| native vs f32: \(worst)")
+    }
+
+    @Test func bf16AndQ8_0FormsStayCloseToTheFloat32Model() throws {
+        let url = try SharedPaths.smolLM2()
+        let f32 = try Self.smol.get().f32.model
+        let prompt = SmolLM2ParityTests.reference.prompts[0]
+        let b = withoutGradients { f32.logits(ids: [prompt.ids]) }
+        for (form, bound) in [(WeightForm.bf16, Float(1.0)), (.q8_0, 1.0)] {
+            let model = try LanguageModelLoader.load(from: url, weights: form).model
+            #expect(model.model.layers[0].mlp.upProj.frozenWeight?.type == form.encoding)
+            let a = withoutGradients { model.logits(ids: [prompt.ids]) }
+            let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()!
+            #expect(worst < bound, "\(form): max |Δlogit| \(worst)")
+            #expect(a.argmax(axis: 2).last == b.argmax(axis: 2).last, "\(form): argmax at the last position")
+        }
+    }
+}
