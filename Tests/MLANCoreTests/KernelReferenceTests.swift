@@ -24,6 +24,29 @@ import Testing
         #expect(flagError < 1e-4)
     }
 
+    /// GEMM and GEMV tiles on the worker pool give the same bits as one untiled call, for every transpose
+    /// and for splits along rows (m > n) and columns, with ragged last tiles.
+    @Test(arguments: [(300, 97, 70), (70, 301, 65), (1, 700, 90), (1, 90, 700)])
+    func tiledProductsAreTheSameBitsAsOneCall(size: (Int, Int, Int)) {
+        let (m, n, k) = size
+        var rng = SplitMix64(seed: UInt64(m * 7 + n))
+        let a = Tensor.uniform([m, k], low: -1, high: 1, using: &rng), b = Tensor.uniform([k, n], low: -1, high: 1, using: &rng)
+        let at = a.transposed(), bt = b.transposed()  // [k, m], [n, k]
+        func products() -> [[Float]] {
+            [a.matmul(b).scalars, at.matmul(b, transposeSelf: true).scalars, a.matmul(bt, transposeOther: true).scalars,
+             at.matmul(bt, transposeSelf: true, transposeOther: true).scalars]
+        }
+        let one = Parallel.withThreads(1) { products() }
+        #expect(BLAS.tileCount(split: Swift.max(m, n), flops: 2 * m * n * k) >= 1)
+        for tiles in [2, 3, 7] {
+            let tiled = Parallel.withThreads(tiles) { products() }
+            #expect(tiled.map { $0.map(\.bitPattern) } == one.map { $0.map(\.bitPattern) }, "\(tiles) tiles")
+        }
+        let reference = Self.naiveMatmul(a.scalars, b.scalars, m: m, n: n, k: k)
+        let error = zip(Parallel.withThreads(3) { a.matmul(b) }.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(error < 1e-4)
+    }
+
     @Test func batchedMatmulBroadcastsLeadingAxes() {
         var rng = SplitMix64(seed: 5)
         let a = Tensor.uniform([2, 1, 3, 4], using: &rng), b = Tensor.uniform([3, 4, 2], using: &rng)

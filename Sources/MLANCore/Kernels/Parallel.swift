@@ -1,40 +1,71 @@
 import Dispatch
+import Synchronization
 
-/// Splits a loop over independent items across `BLAS.threadCount` workers (`MLAN_THREADS`).
+/// MLAN's one thread pool: its own loops and its GEMM tiles run on `BLAS.threadCount` workers (`MLAN_THREADS`).
 ///
-/// Callers compute every item the same way whichever range it falls in, so results do not depend on the split;
-/// reductions that cross items keep their own fixed order (see `Tensor.sum(axes:keepDims:)`).
+/// A loop is cut into more pieces than there are workers, and each worker takes the next piece when it is
+/// free, so a worker that another process slows down simply does fewer pieces: on a shared machine a second
+/// thread helps instead of making the loop wait for its slowest half. Callers compute every item the same way
+/// whichever piece it falls in, so results do not depend on the split; reductions that cross items keep their
+/// own fixed order (see `Tensor.sum(axes:keepDims:)`).
 enum Parallel {
+    /// Pieces per worker when a loop is large enough: enough for balance, few enough to keep pieces long.
+    static let piecesPerWorker = 4
+
     /// Calls `body` on contiguous ranges covering `0..<count`: one range when `count < 2 · grain` or with one
-    /// thread, else up to `BLAS.threadCount` ranges of at least `grain` items whose inner bounds are multiples
-    /// of 8 (some may be empty and are skipped).
+    /// thread, else up to `piecesPerWorker · BLAS.threadCount` ranges of at least `grain` items whose inner
+    /// bounds are multiples of 8 (some may be empty and are skipped).
     @inline(__always)
     static func forEach(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let chunks = threadLimit.map { Swift.min($0, count) } ?? Swift.min(BLAS.threadCount, count / Swift.max(grain, 1))
-        if chunks <= 1 {
+        let pieces = threadLimit.map { Swift.min($0, count) }
+            ?? (BLAS.threadCount <= 1 ? 1 : Swift.min(piecesPerWorker * BLAS.threadCount, count / Swift.max(grain, 1)))
+        if pieces <= 1 {
             if count > 0 { body(0..<count) }
             return
         }
+        forEachPiece(pieces) { piece in
+            let start = piece == 0 ? 0 : (count * piece / pieces) & ~7
+            let end = piece == pieces - 1 ? count : (count * (piece + 1) / pieces) & ~7
+            if start < end { body(start..<end) }
+        }
+    }
+
+    /// Calls `body(piece)` once for every piece in `0..<pieces`, on up to `BLAS.threadCount` workers (the
+    /// calling thread among them) that each take the next piece as soon as they are free.
+    static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {
+        let workers = Swift.min(threadLimit ?? BLAS.threadCount, pieces)
+        if workers <= 1 {
+            for piece in 0..<pieces { body(piece) }
+            return
+        }
+        let next = PieceCounter()
         withoutActuallyEscaping(body) { body in
             let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk == 0 ? 0 : (count * chunk / chunks) & ~7
-                let end = chunk == chunks - 1 ? count : (count * (chunk + 1) / chunks) & ~7
-                if start < end { shared.value(start..<end) }
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let piece = next.value.add(1, ordering: .relaxed).oldValue
+                    if piece >= pieces { return }
+                    shared.value(piece)
+                }
             }
         }
     }
 }
 
 extension Parallel {
-    /// In this task, split every loop into this many ranges regardless of size (tests use it to check that
-    /// results do not depend on the split).
+    /// In this task, split every loop into this many ranges regardless of size, and GEMMs into this many
+    /// tiles where their shape allows (tests use it to check that results do not depend on the split).
     @TaskLocal static var threadLimit: Int?
 
     /// Runs `body` splitting every parallel loop into up to `threads` ranges, whatever its size.
     static func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
         try $threadLimit.withValue(threads) { try body() }
     }
+}
+
+/// The index of the next piece to take, shared by the workers of one `forEachPiece`.
+private final class PieceCounter: Sendable {
+    let value = Atomic<Int>(0)
 }
 
 /// A value handed to worker threads that the caller guarantees is used safely (disjoint writes).
