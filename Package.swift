@@ -36,7 +36,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "mlan-bench", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANEval"],
-                          path: "Benchmarks"),
+                          path: "Benchmarks", exclude: ["pytorch_train_step.py"]),
         .target(name: "MLANTestSupport", path: "Tests/Support"),
         .testTarget(name: "MLANCoreTests", dependencies: ["MLANCore", "CKernels", "MLANTestSupport"]),
         .testTarget(name: "MLANDataTests", dependencies: ["MLANData", "MLANTestSupport"]),

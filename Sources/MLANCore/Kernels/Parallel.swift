@@ -30,26 +30,53 @@ enum Parallel {
         }
     }
 
-    /// Calls `body(piece)` once for every piece in `0..<pieces`, on up to `BLAS.threadCount` workers (the
-    /// calling thread among them) that each take the next piece as soon as they are free.
+    /// Calls `body(piece)` once for every piece in `0..<pieces`, on the calling thread and up to
+    /// `BLAS.threadCount − 1` helpers, each taking the next piece as soon as it is free. The call returns when
+    /// every piece is done; it never waits for a helper that has not started yet (on a busy machine a woken
+    /// thread may wait long for a core: the caller then does its share too), and a helper that starts late
+    /// finds nothing left and leaves.
     static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {
-        let workers = Swift.min(threadLimit ?? BLAS.threadCount, pieces)
-        if workers <= 1 {
+        let helpers = Swift.min(threadLimit ?? BLAS.threadCount, pieces) - 1
+        if helpers <= 0 {
             for piece in 0..<pieces { body(piece) }
             return
         }
-        let next = PieceCounter()
         withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let piece = next.value.add(1, ordering: .relaxed).oldValue
-                    if piece >= pieces { return }
-                    shared.value(piece)
-                }
-            }
+            let work = PieceQueue(pieces: pieces, body: body)
+            for _ in 0..<helpers { DispatchQueue.global().async { work.run() } }
+            work.run()
+            work.finished.wait()
+            work.release()
         }
     }
+}
+
+/// The pieces of one `forEachPiece`, shared by the caller and its helpers.
+private final class PieceQueue: @unchecked Sendable {
+    let pieces: Int
+    private let next = Atomic<Int>(0), done = Atomic<Int>(0)
+    /// Signalled by whoever finishes the last piece.
+    let finished = DispatchSemaphore(value: 0)
+    /// The caller's body: read only by a thread holding a piece, i.e. before the last piece is done.
+    private var body: ((Int) -> Void)?
+
+    init(pieces: Int, body: @escaping (Int) -> Void) {
+        self.pieces = pieces
+        self.body = body
+    }
+
+    /// Takes pieces until none is left.
+    func run() {
+        while true {
+            let piece = next.add(1, ordering: .relaxed).oldValue
+            if piece >= pieces { return }
+            body!(piece)
+            if done.add(1, ordering: .acquiringAndReleasing).newValue == pieces { finished.signal() }
+        }
+    }
+
+    /// Drops the body once every piece is done (late helpers never read it).
+    func release() { body = nil }
 }
 
 extension Parallel {
@@ -61,11 +88,6 @@ extension Parallel {
     static func withThreads<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
         try $threadLimit.withValue(threads) { try body() }
     }
-}
-
-/// The index of the next piece to take, shared by the workers of one `forEachPiece`.
-private final class PieceCounter: Sendable {
-    let value = Atomic<Int>(0)
 }
 
 /// A value handed to worker threads that the caller guarantees is used safely (disjoint writes).
