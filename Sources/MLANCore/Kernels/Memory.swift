@@ -4,9 +4,10 @@ import Glibc
 
 /// Output buffers for the kernels, backed by transparent huge pages when they are large.
 ///
-/// glibc serves every allocation of 32 MiB or more with a fresh `mmap`, so each large tensor an op creates
-/// costs one page fault (and a kernel zeroing) per 4 KiB on first touch: for a 64 MiB result that is 16 K
-/// faults, about three times the time of the arithmetic. Before a kernel writes such a buffer it asks for
+/// By default glibc serves every allocation of 32 MiB or more with a fresh `mmap` (unless the executable called
+/// `Allocator.reuseFreedMemory()`), so each large tensor an op creates costs one page fault (and a kernel
+/// zeroing) per 4 KiB on first touch: for a 64 MiB result that is 16 K faults, about three times the time of
+/// the arithmetic; new heap pages cost the same the first time. Before a kernel writes such a buffer it asks for
 /// huge pages (`madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned interior), which cuts the faults 512-fold where
 /// the system's transparent-huge-page mode is `madvise` or `always`. It is only a hint: values never change.
 enum Memory {
