@@ -7,8 +7,8 @@ import Foundation
 /// of the output) that `Parallel` hands to MLAN's own workers, the same workers as MLAN's other kernels: one
 /// pool, no OpenBLAS workers spinning beside it for a tenth of a second after each call, and tiles taken
 /// as workers become free, so on a machine shared with other processes a second thread never waits for a
-/// slowed half. Each output element is computed by the same single-threaded kernel along the same k order
-/// whatever the tiling, so results do not depend on the thread count.
+/// slowed half. The tiling depends on the shape only (a single worker runs the same tiles in turn), so
+/// results do not depend on the thread count.
 public enum BLAS {
     /// Threads MLAN uses for GEMM tiles and its own loops: `MLAN_THREADS` if set, else the number of cores.
     /// Read on first use (OpenBLAS is then set to one thread).
@@ -76,13 +76,15 @@ public enum BLAS {
         }
     }
 
-    /// How many tiles a product splitting `split` output rows or columns gets: one with one thread; else up to
-    /// `Parallel.piecesPerWorker` per thread, each at least 32 wide (a multiple of 16) and `minimumTileFLOPs`.
+    /// At most this many tiles per product (4 per worker on two cores).
+    static let maximumTiles = 8
+
+    /// How many tiles a product splitting `split` output rows or columns gets: up to `maximumTiles`, each at
+    /// least 32 wide and `minimumTileFLOPs`. It depends on the shape only, never on the thread count: OpenBLAS
+    /// rounds a tile differently from the whole product (its small-matrix kernels, edge kernels), so the same
+    /// tiles, run on one worker or several, are what keeps results the same bits for every `MLAN_THREADS`.
     static func tileCount(split: Int, flops: Int) -> Int {
-        let threads = Parallel.threadLimit ?? threadCount
-        guard threads > 1 else { return 1 }
-        let wanted = Parallel.threadLimit ?? Parallel.piecesPerWorker * threads
-        return Swift.max(1, Swift.min(wanted, split / 32, flops / minimumTileFLOPs))
+        Swift.max(1, Swift.min(maximumTiles, split / 32, flops / minimumTileFLOPs))
     }
 
     @inline(__always)

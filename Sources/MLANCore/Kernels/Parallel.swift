@@ -80,8 +80,8 @@ private final class PieceQueue: @unchecked Sendable {
 }
 
 extension Parallel {
-    /// In this task, split every loop into this many ranges regardless of size, and GEMMs into this many
-    /// tiles where their shape allows (tests use it to check that results do not depend on the split).
+    /// In this task, split every loop into this many ranges regardless of size and run pieces (loop ranges,
+    /// GEMM tiles) on this many workers (tests use it to check that results do not depend on the split).
     @TaskLocal static var threadLimit: Int?
 
     /// Runs `body` splitting every parallel loop into up to `threads` ranges, whatever its size.
