@@ -24,6 +24,31 @@ import Testing
         #expect(flagError < 1e-4)
     }
 
+    /// GEMM and GEMV tiles give the same bits whether one worker or several run them, for every transpose and
+    /// for splits along rows (m > n) and columns, with ragged last tiles; and the tiled product is right.
+    @Test(arguments: [(600, 203, 300), (200, 641, 300), (1, 4097, 600), (1, 600, 4096)])
+    func tiledProductsAreTheSameBitsForEveryThreadCount(size: (Int, Int, Int)) {
+        let (m, n, k) = size
+        var rng = SplitMix64(seed: UInt64(m * 7 + n))
+        let a = Tensor.uniform([m, k], low: -1, high: 1, using: &rng), b = Tensor.uniform([k, n], low: -1, high: 1, using: &rng)
+        let at = a.transposed(), bt = b.transposed()  // [k, m], [n, k]
+        func products() -> [[Float]] {
+            [a.matmul(b).scalars, at.matmul(b, transposeSelf: true).scalars, a.matmul(bt, transposeOther: true).scalars,
+             at.matmul(bt, transposeSelf: true, transposeOther: true).scalars]
+        }
+        let one = Parallel.withThreads(1) { products() }
+        // These shapes are large enough for the most tiles (GEMV counts 8× its FLOPs).
+        let flops = 2 * m * n * k * (m == 1 ? 8 : 1)
+        #expect(BLAS.tileCount(split: Swift.max(m, n), flops: flops) == BLAS.maximumTiles)
+        for threads in [2, 3, 7] {
+            let tiled = Parallel.withThreads(threads) { products() }
+            #expect(tiled.map { $0.map(\.bitPattern) } == one.map { $0.map(\.bitPattern) }, "\(threads) workers")
+        }
+        let reference = Self.naiveMatmul(a.scalars, b.scalars, m: m, n: n, k: k)
+        let error = zip(Parallel.withThreads(3) { a.matmul(b) }.scalars, reference).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(error < 1e-4)
+    }
+
     @Test func batchedMatmulBroadcastsLeadingAxes() {
         var rng = SplitMix64(seed: 5)
         let a = Tensor.uniform([2, 1, 3, 4], using: &rng), b = Tensor.uniform([3, 4, 2], using: &rng)

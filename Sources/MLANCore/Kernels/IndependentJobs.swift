@@ -1,13 +1,12 @@
-import COpenBLAS
 import Dispatch
 import Synchronization
 
 /// Runs independent pieces of work (say, one training run per seed) side by side, one thread each.
 ///
 /// Small models keep two cores busier as two single-threaded runs than as one run split across both: their
-/// matrices are too small for BLAS's threads to pay, and spinning workers cost system time. While jobs run,
-/// OpenBLAS and MLAN's own loops use the calling thread only, so every job computes the same bits as it would
-/// alone with one thread (see `Parallel.forEach`).
+/// matrices are too small for more threads to pay. Inside a job, MLAN's loops and GEMM tiles use the job's own
+/// thread only (OpenBLAS itself always runs single-threaded), and results never depend on the split, so every
+/// job computes the same bits as it would alone (see `Parallel.forEach`).
 public enum IndependentJobs {
     /// Calls `body(index)` for every index in `0..<count` on up to `workers` threads at once, each call
     /// single-threaded, and returns when all have finished. With one worker (or one job) the calls run in order on
@@ -19,9 +18,6 @@ public enum IndependentJobs {
             for index in 0..<count { try body(index) }
             return
         }
-        _ = BLAS.threadCount
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(BLAS.threadCount)) }
         let errors = Mutex<[Int: any Error]>([:])
         let next = Mutex(0)
         try withoutActuallyEscaping(body) { body in

@@ -4,9 +4,10 @@ import Glibc
 
 /// Output buffers for the kernels, backed by transparent huge pages when they are large.
 ///
-/// glibc serves every allocation of 32 MiB or more with a fresh `mmap`, so each large tensor an op creates
-/// costs one page fault (and a kernel zeroing) per 4 KiB on first touch: for a 64 MiB result that is 16 K
-/// faults, about three times the time of the arithmetic. Before a kernel writes such a buffer it asks for
+/// By default glibc serves every allocation of 32 MiB or more with a fresh `mmap` (unless the executable called
+/// `Allocator.reuseFreedMemory()`), so each large tensor an op creates costs one page fault (and a kernel
+/// zeroing) per 4 KiB on first touch: for a 64 MiB result that is 16 K faults, about three times the time of
+/// the arithmetic; new heap pages cost the same the first time. Before a kernel writes such a buffer it asks for
 /// huge pages (`madvise(MADV_HUGEPAGE)` on the 2 MiB-aligned interior), which cuts the faults 512-fold where
 /// the system's transparent-huge-page mode is `madvise` or `always`. It is only a hint: values never change.
 enum Memory {
@@ -47,19 +48,20 @@ enum Memory {
 
 /// How the C allocator serves tensor buffers, process-wide.
 ///
-/// Every op returns a fresh array. glibc starts by serving anything over 128 KiB with its own `mmap` and by
-/// returning freed heap to the kernel early, so until its adaptive thresholds have grown (after the first
-/// large frees) each new tensor costs a page fault and a kernel zeroing per 4 KiB; a small model's training
-/// step then runs up to twice as slow as the same step later in the process. Executables call
-/// `reuseFreedMemory()` once at startup (`mlan-bench` does) to start from the steady state instead.
+/// Every op returns a fresh array. glibc serves anything over 128 KiB (at most 32 MiB, its largest threshold)
+/// with its own `mmap` and unmaps it on `free`, and returns freed heap to the kernel early, so each large tensor
+/// costs a page fault and a kernel zeroing per 4 KiB, every step: for train L (200 MiB of logits and as much
+/// gradient per step) 40 % of a step's profile was the kernel clearing new pages. Executables call
+/// `reuseFreedMemory()` once at startup (`mlan`, `mlan-bench` do) so that freed buffers are reused instead.
 public enum Allocator {
     /// glibc's `mallopt` parameters (`malloc.h`).
-    private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3
+    private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, mmapMaximum: Int32 = -4
 
-    /// Serves buffers under 32 MiB from the heap and keeps up to 256 MiB of freed heap mapped for reuse
-    /// (`M_MMAP_THRESHOLD`, `M_TRIM_THRESHOLD`). Larger buffers stay `mmap`ed (and get huge pages, see `Memory`).
-    /// Values never change; resident memory may stay up to 256 MiB above what is live. Returns false where
-    /// glibc's `mallopt` is unavailable (nothing changes then).
+    /// Serves every buffer from the heap (`M_MMAP_MAX` 0: no per-buffer `mmap`) and keeps freed heap mapped
+    /// for reuse (`M_TRIM_THRESHOLD` 1 GiB), so a training step's large tensors reuse the pages of the previous
+    /// step's. Values never change; resident memory stays near the process's peak (up to 1 GiB of freed heap
+    /// is kept). Large buffers still get huge pages (see `Memory`). Returns false where glibc's `mallopt` is
+    /// unavailable (nothing changes then).
     @discardableResult
     public static func reuseFreedMemory() -> Bool {
         #if os(Linux)
@@ -67,7 +69,8 @@ public enum Allocator {
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        return mallopt(mmapThreshold, Int32(Memory.hugePageThreshold)) == 1 && mallopt(trimThreshold, 256 << 20) == 1
+        return mallopt(mmapThreshold, Int32(Memory.hugePageThreshold)) == 1 && mallopt(mmapMaximum, 0) == 1
+            && mallopt(trimThreshold, 1 << 30) == 1
         #else
         return false
         #endif

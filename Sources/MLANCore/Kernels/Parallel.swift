@@ -1,34 +1,87 @@
 import Dispatch
+import Synchronization
 
-/// Splits a loop over independent items across `BLAS.threadCount` workers (`MLAN_THREADS`).
+/// MLAN's one thread pool: its own loops and its GEMM tiles run on `BLAS.threadCount` workers (`MLAN_THREADS`).
 ///
-/// Callers compute every item the same way whichever range it falls in, so results do not depend on the split;
-/// reductions that cross items keep their own fixed order (see `Tensor.sum(axes:keepDims:)`).
+/// A loop is cut into more pieces than there are workers, and each worker takes the next piece when it is
+/// free, so a worker that another process slows down simply does fewer pieces: on a shared machine a second
+/// thread helps instead of making the loop wait for its slowest half. Callers compute every item the same way
+/// whichever piece it falls in, so results do not depend on the split; reductions that cross items keep their
+/// own fixed order (see `Tensor.sum(axes:keepDims:)`).
 enum Parallel {
+    /// Pieces per worker when a loop is large enough: enough for balance, few enough to keep pieces long.
+    static let piecesPerWorker = 4
+
     /// Calls `body` on contiguous ranges covering `0..<count`: one range when `count < 2 · grain` or with one
-    /// thread, else up to `BLAS.threadCount` ranges of at least `grain` items whose inner bounds are multiples
-    /// of 8 (some may be empty and are skipped).
+    /// thread, else up to `piecesPerWorker · BLAS.threadCount` ranges of at least `grain` items whose inner
+    /// bounds are multiples of 8 (some may be empty and are skipped).
     @inline(__always)
     static func forEach(count: Int, grain: Int, _ body: (Range<Int>) -> Void) {
-        let chunks = threadLimit.map { Swift.min($0, count) } ?? Swift.min(BLAS.threadCount, count / Swift.max(grain, 1))
-        if chunks <= 1 {
+        let pieces = threadLimit.map { Swift.min($0, count) }
+            ?? (BLAS.threadCount <= 1 ? 1 : Swift.min(piecesPerWorker * BLAS.threadCount, count / Swift.max(grain, 1)))
+        if pieces <= 1 {
             if count > 0 { body(0..<count) }
             return
         }
+        forEachPiece(pieces) { piece in
+            let start = piece == 0 ? 0 : (count * piece / pieces) & ~7
+            let end = piece == pieces - 1 ? count : (count * (piece + 1) / pieces) & ~7
+            if start < end { body(start..<end) }
+        }
+    }
+
+    /// Calls `body(piece)` once for every piece in `0..<pieces`, on the calling thread and up to
+    /// `BLAS.threadCount − 1` helpers, each taking the next piece as soon as it is free. The call returns when
+    /// every piece is done; it never waits for a helper that has not started yet (on a busy machine a woken
+    /// thread may wait long for a core: the caller then does its share too), and a helper that starts late
+    /// finds nothing left and leaves.
+    static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {
+        let helpers = Swift.min(threadLimit ?? BLAS.threadCount, pieces) - 1
+        if helpers <= 0 {
+            for piece in 0..<pieces { body(piece) }
+            return
+        }
         withoutActuallyEscaping(body) { body in
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk == 0 ? 0 : (count * chunk / chunks) & ~7
-                let end = chunk == chunks - 1 ? count : (count * (chunk + 1) / chunks) & ~7
-                if start < end { shared.value(start..<end) }
-            }
+            let work = PieceQueue(pieces: pieces, body: body)
+            for _ in 0..<helpers { DispatchQueue.global().async { work.run() } }
+            work.run()
+            work.finished.wait()
+            work.release()
         }
     }
 }
 
+/// The pieces of one `forEachPiece`, shared by the caller and its helpers.
+private final class PieceQueue: @unchecked Sendable {
+    let pieces: Int
+    private let next = Atomic<Int>(0), done = Atomic<Int>(0)
+    /// Signalled by whoever finishes the last piece.
+    let finished = DispatchSemaphore(value: 0)
+    /// The caller's body: read only by a thread holding a piece, i.e. before the last piece is done.
+    private var body: ((Int) -> Void)?
+
+    init(pieces: Int, body: @escaping (Int) -> Void) {
+        self.pieces = pieces
+        self.body = body
+    }
+
+    /// Takes pieces until none is left.
+    func run() {
+        while true {
+            let piece = next.add(1, ordering: .relaxed).oldValue
+            if piece >= pieces { return }
+            body!(piece)
+            if done.add(1, ordering: .acquiringAndReleasing).newValue == pieces { finished.signal() }
+        }
+    }
+
+    /// Drops the body once every piece is done (late helpers never read it).
+    func release() { body = nil }
+}
+
 extension Parallel {
-    /// In this task, split every loop into this many ranges regardless of size (tests use it to check that
-    /// results do not depend on the split).
+    /// In this task, split every loop into this many ranges regardless of size and run pieces (loop ranges,
+    /// GEMM tiles) on this many workers (tests use it to check that results do not depend on the split).
     @TaskLocal static var threadLimit: Int?
 
     /// Runs `body` splitting every parallel loop into up to `threads` ranges, whatever its size.

@@ -1,0 +1,26 @@
+#ifndef MLAN_CKERNELS_H
+#define MLAN_CKERNELS_H
+
+#include <stddef.h>
+
+/// Vector kernels whose AVX-512 / AVX2 versions are chosen at run time (per-function target attributes;
+/// the package itself builds for baseline x86-64). Every version computes each element with the same
+/// IEEE operations in the same order (no contraction into FMA), so results are the same bits on every CPU.
+
+/// The widest instruction set the kernels use on this CPU: 512 (AVX-512F), 256 (AVX2 + FMA) or 128 (baseline).
+int mlan_vector_width(void);
+
+/// One AdamW update of `count` parameters, as torch.optim.AdamW's single-tensor path computes it:
+/// w *= decay; m += average_weight * (g - m); v = v * beta2 + square_weight * g * g;
+/// w += negative_step * m / (sqrt(v) / bias_correction2_sqrt + eps).
+void mlan_adamw_update(float *w, float *m, float *v, const float *g, size_t count, float decay,
+                       float average_weight, float beta2, float square_weight, float bias_correction2_sqrt,
+                       float eps, float negative_step);
+
+/// `mlan_adamw_update` through the version for `width` (512, 256 or 128; tests compare them). The caller
+/// makes sure the CPU has that width (`mlan_vector_width()` or more).
+void mlan_adamw_update_width(int width, float *w, float *m, float *v, const float *g, size_t count, float decay,
+                             float average_weight, float beta2, float square_weight, float bias_correction2_sqrt,
+                             float eps, float negative_step);
+
+#endif
