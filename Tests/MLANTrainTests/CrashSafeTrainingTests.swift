@@ -127,8 +127,8 @@ import Testing
             let before = Checkpointing.latest(in: run.output("killed"))?.lastPathComponent
             let process = try run.start("killed")
             let killed: Bool
-            if attempt % 2 == 1 {  // a seeded random moment in the first half of a run's length
-                let at = Date().addingTimeInterval(Double(rng.next() % 1000) / 2000 * duration)
+            if attempt < 3 || attempt % 2 == 1 {  // a seeded random moment in the first quarter of a run's length
+                let at = Date().addingTimeInterval(Double(rng.next() % 1000) / 4000 * duration)
                 killed = Self.kill(process, within: duration * 3) { Date() >= at }
                 if killed { kills.duringStep += 1 }
             } else {  // while a checkpoint file is being written, once this run has saved one (so runs progress)
