@@ -17,6 +17,7 @@ import Testing
     /// Writes `tokenizer` into a fresh folder; returns the file.
     static func written(_ tokenizer: LlamaTokenizer) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-llama-write-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let file = folder.appendingPathComponent("tokenizer.json")
         try tokenizer.write(to: file)
         return file

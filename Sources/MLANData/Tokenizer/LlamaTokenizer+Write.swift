@@ -13,7 +13,7 @@ extension LlamaTokenizer {
     /// `tokenizer.json` writes its merges back in their rank order. Loading the file gives the same ids and text
     /// as this tokenizer. BOS/EOS/padding ids are not part of `tokenizer.json` (see `tokenizer_config.json`).
     /// - Throws: `TokenizerError.unwritable` naming the file when the normalizer has a step `tokenizer.json` cannot
-    ///   express (SentencePiece's `remove_extra_whitespaces`) or the file cannot be written.
+    ///   express (SentencePiece's `remove_extra_whitespaces`) or the file cannot be written (its folder must exist).
     public func write(to url: URL) throws {
         let (normalizerJSON, preTokenizerJSON) = try jsonNormalization(file: url.path)
         var out = TokenizerJSONWriter()
@@ -39,9 +39,7 @@ extension LlamaTokenizer {
             out.string(vocabulary.pieces[left].text); out.raw(", "); out.string(vocabulary.pieces[right].text); out.raw("]")
         }
         out.raw("\n    ]\n  }\n}\n")
-        do { try AtomicFile.write(out.bytes, to: url) } catch {
-            throw TokenizerError.unwritable(file: url.path, reason: error.description)
-        }
+        try out.writeAtomically(to: url)
     }
 
     /// The `added_tokens` of `tokenizer.json`: the control and unknown pieces as special tokens, then the added

@@ -30,9 +30,7 @@ extension BPETokenizer {
             out.string(vocabulary[a]); out.raw(", "); out.string(vocabulary[b]); out.raw("]")
         }
         out.raw("\n    ]\n  }\n}\n")
-        do { try AtomicFile.write(out.bytes, to: url) } catch {
-            throw TokenizerError.unwritable(file: url.path, reason: error.description)
-        }
+        try out.writeAtomically(to: url)
     }
 
     private func writePreTokenizer(_ out: inout TokenizerJSONWriter) {
@@ -80,6 +78,20 @@ struct TokenizerJSONWriter {
             }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes the text to `url` with `AtomicFile` (a temporary file beside it, flushed, then renamed); the folder
+    /// must exist.
+    /// - Throws: `TokenizerError.unwritable` naming the file.
+    func writeAtomically(to url: URL) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.deletingLastPathComponent().path, isDirectory: &isFolder),
+              isFolder.boolValue else {
+            throw TokenizerError.unwritable(file: url.path, reason: "no folder \(url.deletingLastPathComponent().path)")
+        }
+        do { try AtomicFile.write(bytes, to: url) } catch {
+            throw TokenizerError.unwritable(file: url.path, reason: error.description)
+        }
     }
 
     /// A JSON string literal of `value`.
