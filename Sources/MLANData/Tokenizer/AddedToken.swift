@@ -28,6 +28,27 @@ public struct AddedToken: Sendable, Equatable {
     }
 }
 
+extension [AddedToken] {
+    /// These added tokens with `contents` made special, as Hugging Face's `add_special_tokens` does: an added token
+    /// already there becomes special, a vocabulary string (`existingID`) keeps its id, a new one takes the next id
+    /// from `nextID` on.
+    func addingSpecial(_ contents: [String], existingID: (String) -> Int?, nextID: Int) -> [AddedToken] {
+        var added = self
+        var next = nextID
+        for content in contents {
+            if let index = added.firstIndex(where: { $0.content == content }) {
+                added[index].special = true
+            } else if let id = existingID(content) {
+                added.append(AddedToken(id: id, content: content, special: true))
+            } else {
+                added.append(AddedToken(id: next, content: content, special: true))
+                next += 1
+            }
+        }
+        return added
+    }
+}
+
 /// A piece of text after added tokens are split out.
 enum AddedTokenPiece {
     /// Ordinary text, a byte range of the input.

@@ -219,18 +219,7 @@ public struct BPETokenizer: Tokenizer {
     /// their ids but become special), as Hugging Face's `add_special_tokens` does.
     /// - Throws: `TokenizerError` only if this tokenizer's own tables are inconsistent.
     public func addingSpecialTokens(_ contents: [String]) throws -> BPETokenizer {
-        var added = addedTokens
-        var next = tokens.count
-        for content in contents {
-            if let index = added.firstIndex(where: { $0.content == content }) {
-                added[index].special = true
-            } else if let id = tokenID(content) {
-                added.append(AddedToken(id: id, content: content, special: true))
-            } else {
-                added.append(AddedToken(id: next, content: content, special: true))
-                next += 1
-            }
-        }
+        let added = addedTokens.addingSpecial(contents, existingID: tokenID, nextID: tokens.count)
         return try BPETokenizer(source: "<memory>", vocabulary: vocabulary, merges: mergeStrings, addedTokens: added,
                                 preTokenizer: preTokenizer, postProcessor: postProcessor,
                                 ignoresMerges: ignoresMerges, unknownToken: unknownTokenID.map { tokens[$0] },

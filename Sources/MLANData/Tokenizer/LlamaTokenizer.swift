@@ -171,18 +171,7 @@ public struct LlamaTokenizer: Tokenizer {
     /// already there keeps its id, a new one takes the next id. BOS, EOS and padding ids stay as they are.
     /// - Throws: `TokenizerError.inconsistentIDs` if the ids do not fit (not expected for ids chosen here).
     public func addingSpecialTokens(_ contents: [String]) throws -> LlamaTokenizer {
-        var added = addedTokens
-        var next = tokens.count
-        for content in contents {
-            if let index = added.firstIndex(where: { $0.content == content }) {
-                added[index].special = true
-            } else if let id = tokenID(content) {
-                added.append(AddedToken(id: id, content: content, special: true))
-            } else {
-                added.append(AddedToken(id: next, content: content, special: true))
-                next += 1
-            }
-        }
+        let added = addedTokens.addingSpecial(contents, existingID: tokenID, nextID: tokens.count)
         var result = try LlamaTokenizer(source: "<memory>", vocabulary: vocabulary, priority: bpe.priority,
                                         normalizer: normalizer, addedTokens: added, postProcessor: postProcessor)
         result.bosTokenID = bosTokenID
