@@ -20,8 +20,10 @@ public final class MicroExperiment {
     private let noteLock = NSLock()
     /// Whether trainers print progress.
     public var showsTrainingProgress = true
-    /// How many seeds run at once, each on one thread (default: one per core). Results do not depend on it.
-    public var concurrentSeeds = ProcessInfo.processInfo.activeProcessorCount
+    /// How many jobs run at once, each on one thread (default: one per core). A seed's preparation (world,
+    /// tokenizer, stages 0 and 1, the untuned evaluation) is one job and each of its stage-2 mixtures another, so
+    /// two cores stay busy with any number of seeds. Results do not depend on it.
+    public var concurrentJobs = ProcessInfo.processInfo.activeProcessorCount
 
     public init(recipe: MicroRecipe, output: URL) {
         self.recipe = recipe
@@ -38,24 +40,40 @@ public final class MicroExperiment {
             throw ExperimentError.invalidSetting(field: output.path, reason: "cannot create the output folder: "
                 + InputFile.reason(for: error))
         }
-        // Seeds run side by side, one thread each; the reports so far are rewritten as each seed finishes, so an
-        // interrupted run still leaves the finished seeds' table.
+        // Jobs: every seed's preparation first, then every (seed, mixture) tuning run, which waits for its seed's
+        // preparation (always already taken by a worker, so waiting cannot deadlock). The reports so far are
+        // rewritten as each seed finishes, so an interrupted run still leaves the finished seeds' table.
+        let seeds = recipe.seeds.count, mixtures = recipe.mixtures.count
+        let prepared = (0..<seeds).map { _ in Awaited<PreparedSeed>() }
+        let tuned = Mutex<[Int: [Int: RecipeRun]]>([:])
         let finished = Mutex<[Int: SeedRun]>([:])
-        let count = recipe.seeds.count
-        try IndependentJobs.run(count: count, workers: concurrentSeeds) { index in
-            let seed = recipe.seeds[index]
-            let tag = "[seed \(index + 1)/\(count)]"
-            let seedStarted = Date()
-            let run = try runSeed(seed, tag: tag, evaluator: evaluator)
+        func finish(_ index: Int, _ seed: PreparedSeed, _ recipes: [RecipeRun]) throws {
             try finished.withLock { runs in
-                runs[index] = run
+                runs[index] = SeedRun(seed: seed.seed, stages: seed.stages + recipes.compactMap(\.training),
+                                      recipes: [seed.untuned] + recipes)
                 let elapsed = Date().timeIntervalSince(started)
                 try ExperimentReport(recipe: recipe, runs: runs.keys.sorted().compactMap { runs[$0] }, wallSeconds: elapsed)
                     .write(to: output)
-                let left = Double(count - runs.count)
-                note(String(format: "%@ done in %.0f s; %.0f s elapsed, about %.0f s left", tag,
-                              Date().timeIntervalSince(seedStarted), elapsed, elapsed / Double(runs.count) * left))
+                note(String(format: "%@ done; %.0f s elapsed, %d of %d seeds finished", seed.tag, elapsed, runs.count, seeds))
             }
+        }
+        try IndependentJobs.run(count: seeds * (1 + mixtures), workers: concurrentJobs) { job in
+            guard job >= seeds else {
+                let tag = "[seed \(job + 1)/\(seeds)]"
+                let result = Result { try prepare(recipe.seeds[job], tag: tag, evaluator: evaluator) }
+                prepared[job].fulfil(result)
+                _ = try result.get()
+                return
+            }
+            let (index, mixture) = ((job - seeds) / mixtures, (job - seeds) % mixtures)
+            let seed = try prepared[index].value()
+            let run = try tune(seed, recipe.mixtures[mixture], evaluator: evaluator)
+            let all = tuned.withLock { runs -> [RecipeRun]? in
+                runs[index, default: [:]][mixture] = run
+                let done = runs[index] ?? [:]
+                return done.count == mixtures ? (0..<mixtures).compactMap { done[$0] } : nil
+            }
+            if let all { try finish(index, seed, all) }
         }
         let runs = finished.withLock { runs in runs.keys.sorted().compactMap { runs[$0] } }
         let report = ExperimentReport(recipe: recipe, runs: runs, wallSeconds: Date().timeIntervalSince(started))
@@ -65,8 +83,21 @@ public final class MicroExperiment {
 
     private func note(_ message: String) { noteLock.withLock { onNote(message) } }
 
-    /// One seed end to end in `seed-N/`.
-    private func runSeed(_ seed: UInt64, tag: String, evaluator: any RecipeEvaluator) throws -> SeedRun {
+    /// A seed's micro LLaVA with freshly initialised weights (every job builds its own, so jobs share no tensors).
+    private func model(seed: UInt64, vocabularySize: Int, eos: Int) -> LlavaForConditionalGeneration {
+        var language = recipe.language
+        language.vocabSize = vocabularySize
+        language.eosTokenID = eos
+        language.bosTokenID = nil
+        var rng = SplitMix64(seed: seed)
+        return LlavaForConditionalGeneration(languageModel: LlamaForCausalLM(language, rng: &rng),
+                                             visionTower: CLIPVisionModel(recipe.vision, rng: &rng),
+                                             projectorType: .mlp2xGELU, seed: seed &+ 1)
+    }
+
+    /// One seed up to its aligned model, in `seed-N/`: the world, its tokenizer, stages 0 and 1, and the untuned
+    /// ("none") evaluation.
+    private func prepare(_ seed: UInt64, tag: String, evaluator: any RecipeEvaluator) throws -> PreparedSeed {
         let folder = output.appendingPathComponent("seed-\(seed)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // The world and its tokenizer.
@@ -74,7 +105,7 @@ public final class MicroExperiment {
         let vision = recipe.vision
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
-                                   scenes: try recipe.sceneGenerator())
+                                   scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
@@ -83,30 +114,14 @@ public final class MicroExperiment {
         }
         note("\(tag) [tokenizer] \(tokenizer.vocabularySize) tokens")
 
-        // The model.
-        var language = recipe.language
-        language.vocabSize = tokenizer.vocabularySize
-        language.eosTokenID = eos
-        language.bosTokenID = nil
-        var rng = SplitMix64(seed: seed)
-        let llava = LlavaForConditionalGeneration(languageModel: LlamaForCausalLM(language, rng: &rng),
-                                                  visionTower: CLIPVisionModel(vision, rng: &rng),
-                                                  projectorType: .mlp2xGELU, seed: seed &+ 1)
+        let llava = model(seed: seed, vocabularySize: tokenizer.vocabularySize, eos: eos)
         let imageToken = llava.config.imageTokenIndex
         let pixels = PixelStore(root: worldURL, width: vision.width, height: vision.imageSize)
         let collator = Collator(padID: pad, maxLength: recipe.pretrain.maxLength,
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
-        let template = VicunaTemplate()
-        var stages: [StageResult] = []
-        func config(_ stage: TrainConfig) -> TrainConfig {
-            var c = stage
-            c.seed = seed
-            return c
-        }
-        func train(_ name: String, _ model: any TrainableModel, _ examples: [Example], _ stage: TrainConfig,
-                   profile: ComputeProfile?) throws -> StageResult {
-            try self.train(name, tag: tag, folder: folder, model, examples, config(stage), collator, profile: profile)
-        }
+        var prepared = PreparedSeed(seed: seed, tag: tag, folder: folder, worldURL: worldURL, world: world,
+                                    tokenizer: tokenizer, eos: eos, pixels: pixels, collator: collator)
+        prepared.tasks = tasks(world: world, at: worldURL)
 
         // Stage 0: the corpus (every token a target) and generic instructions (v1, assistant replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
@@ -115,9 +130,10 @@ public final class MicroExperiment {
             return Example(id: "corpus-\(index)", tokens: TokenizedExample(ids: ids, isTarget: ids.indices.map { $0 > 0 }))
         }
         pretrainExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.pretrainInstructionsFile))
-            .records.map { try Example($0, template: template, tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
+            .records.map { try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
         llava.freezeAll(except: [.languageModel])
-        stages.append(try train("stage0_pretrain", llava.languageModel, pretrainExamples, recipe.pretrain, profile: nil))
+        prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
+                                         profile: nil))
 
         // Stage 1: alignment on captions with the plain template.
         let captions = try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.captionsFile)).records
@@ -125,49 +141,58 @@ public final class MicroExperiment {
             try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
         }
         llava.freezeAll(except: [.projector, .visionTower])  // the micro tower starts from scratch, so it trains here
-        stages.append(try train("stage1_align", LlavaTrainingModel(llava, images: pixels), captionExamples, recipe.align,
-                                profile: ComputeProfile(llava)))
-        let aligned = llava.namedParameters().map { ($0.tensor, $0.tensor.scalars) }
+        prepared.stages.append(try train("stage1_align", prepared, LlavaTrainingModel(llava, images: pixels), captionExamples,
+                                         recipe.align, profile: ComputeProfile(llava)))
+        prepared.aligned = Dictionary(uniqueKeysWithValues: llava.namedParameters().map { ($0.name, $0.tensor.scalars) })
 
-        // The evaluations, and the untuned aligned model as the "none" recipe.
-        let (worldTasks, nlvrTasks) = tasks(world: world, at: worldURL)
-        func evaluate(_ name: String, manifest: URL?) throws -> [TaskScore] {
-            note("\(tag) [eval \(name)] \(worldTasks.count) micro-world tasks × \(recipe.evalLimit) documents"
-                + (nlvrTasks.isEmpty ? "" : ", NLVR × \(recipe.nlvrLimit)"))
-            let samples = folder.appendingPathComponent("samples/\(name)")
-            var scores = try evaluator.evaluate(llava, tokenizer: tokenizer, images: pixels, tasks: worldTasks,
-                                                limit: recipe.evalLimit, seed: seed, trainingManifest: manifest, sampleLog: samples)
-            if !nlvrTasks.isEmpty {
-                scores += try evaluator.evaluate(llava, tokenizer: tokenizer, images: pixels, tasks: nlvrTasks,
-                                                 limit: recipe.nlvrLimit, seed: seed, trainingManifest: manifest, sampleLog: samples)
-            }
-            return scores
-        }
-        var recipes: [RecipeRun] = [RecipeRun(name: "none", languageFraction: nil, scores: try evaluate("none", manifest: nil),
-                                              training: nil)]
+        // The untuned aligned model is the "none" recipe.
+        prepared.untuned = RecipeRun(name: "none", languageFraction: nil,
+                                     scores: try evaluate(llava, "none", prepared, manifest: nil, evaluator: evaluator),
+                                     training: nil)
+        return prepared
+    }
 
-        // Stage 2: one instruction-tuning run per mixture, each from the aligned weights.
-        let sources = try world.trainingSources(in: worldURL)
-        for spec in recipe.mixtures {
-            for (tensor, values) in aligned { tensor.assignInPlace(values) }
-            let mixture = try Mixture.build(name: spec.name, sources: sources,
-                                            plan: .modalities(languageFraction: spec.languageFraction, total: recipe.mixtureSize),
-                                            seed: seed)
-            let mixtureURL = folder.appendingPathComponent("mixtures/\(spec.name).json")
-            try FileManager.default.createDirectory(at: mixtureURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try mixture.write(to: mixtureURL)
-            let examples = try mixture.records.map {
-                try Example($0, template: template, tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
-            }
-            llava.freezeAll(except: [.projector, .languageModel])
-            let stage = try train("stage2_\(spec.name)", LlavaTrainingModel(llava, images: pixels), examples, recipe.instruct,
-                                  profile: ComputeProfile(llava))
-            stages.append(stage)
-            recipes.append(RecipeRun(name: spec.name, languageFraction: spec.languageFraction,
-                                     scores: try evaluate(spec.name, manifest: Mixture.manifestURL(for: mixtureURL)),
-                                     training: stage))
+    /// One stage-2 mixture of a prepared seed: a fresh model holding the aligned weights, tuned and evaluated.
+    private func tune(_ seed: PreparedSeed, _ spec: MicroRecipe.MixtureSpec,
+                      evaluator: any RecipeEvaluator) throws -> RecipeRun {
+        let llava = model(seed: seed.seed, vocabularySize: seed.tokenizer.vocabularySize, eos: seed.eos)
+        for (name, tensor) in llava.namedParameters() {
+            guard let values = seed.aligned[name] else { preconditionFailure("aligned weights lack \(name)") }
+            tensor.assignInPlace(values)
         }
-        return SeedRun(seed: seed, stages: stages, recipes: recipes)
+        let mixture = try Mixture.build(name: spec.name, sources: try seed.world.trainingSources(in: seed.worldURL),
+                                        plan: .modalities(languageFraction: spec.languageFraction, total: recipe.mixtureSize),
+                                        seed: seed.seed)
+        let mixtureURL = seed.folder.appendingPathComponent("mixtures/\(spec.name).json")
+        try FileManager.default.createDirectory(at: mixtureURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try mixture.write(to: mixtureURL)
+        let examples = try mixture.records.map {
+            try Example($0, template: VicunaTemplate(), tokenizer: seed.tokenizer,
+                        imagePlaceholder: llava.config.imageTokenIndex, addBOS: false)
+        }
+        llava.freezeAll(except: [.projector, .languageModel])
+        let stage = try train("stage2_\(spec.name)", seed, LlavaTrainingModel(llava, images: seed.pixels), examples,
+                              recipe.instruct, profile: ComputeProfile(llava))
+        let scores = try evaluate(llava, spec.name, seed, manifest: Mixture.manifestURL(for: mixtureURL), evaluator: evaluator)
+        return RecipeRun(name: spec.name, languageFraction: spec.languageFraction, scores: scores, training: stage)
+    }
+
+    /// Scores a model on the seed's micro-world tasks and real NLVR, logging every answer to `samples/NAME`.
+    private func evaluate(_ llava: LlavaForConditionalGeneration, _ name: String, _ seed: PreparedSeed, manifest: URL?,
+                          evaluator: any RecipeEvaluator) throws -> [TaskScore] {
+        let (worldTasks, nlvrTasks) = seed.tasks
+        note("\(seed.tag) [eval \(name)] \(worldTasks.count) micro-world tasks × \(recipe.evalLimit) documents"
+            + (nlvrTasks.isEmpty ? "" : ", NLVR × \(recipe.nlvrLimit)"))
+        let samples = seed.folder.appendingPathComponent("samples/\(name)")
+        var scores = try evaluator.evaluate(llava, tokenizer: seed.tokenizer, images: seed.pixels, tasks: worldTasks,
+                                            limit: recipe.evalLimit, seed: seed.seed, trainingManifest: manifest,
+                                            sampleLog: samples)
+        if !nlvrTasks.isEmpty {
+            scores += try evaluator.evaluate(llava, tokenizer: seed.tokenizer, images: seed.pixels, tasks: nlvrTasks,
+                                             limit: recipe.nlvrLimit, seed: seed.seed, trainingManifest: manifest,
+                                             sampleLog: samples)
+        }
+        return scores
     }
 
     /// The micro-world tasks (held-out clusters in both modalities, then the transfer clusters' language and
@@ -188,12 +213,15 @@ public final class MicroExperiment {
         return (heldOut + transfer, nlvr)
     }
 
-    /// Trains one stage in `folder/runs/NAME` and returns its loss curve and accounting.
-    private func train(_ name: String, tag: String, folder: URL, _ model: any TrainableModel, _ examples: [Example],
-                       _ config: TrainConfig, _ collator: Collator, profile: ComputeProfile?) throws -> StageResult {
-        note("\(tag) [\(name)] \(examples.count) examples, \(model.trainableParameters().reduce(0) { $0 + $1.tensor.count }) trainable parameters")
-        let trainer = try Trainer(model: model, config: config, examples: examples, collator: collator, profile: profile,
-                                  runDirectory: folder.appendingPathComponent("runs/\(name)"), label: "\(tag) \(name)")
+    /// Trains one stage in `seed-N/runs/NAME` and returns its loss curve and accounting.
+    private func train(_ name: String, _ seed: PreparedSeed, _ model: any TrainableModel, _ examples: [Example],
+                       _ stage: TrainConfig, profile: ComputeProfile?) throws -> StageResult {
+        var config = stage
+        config.seed = seed.seed
+        note("\(seed.tag) [\(name)] \(examples.count) examples, \(model.trainableParameters().reduce(0) { $0 + $1.tensor.count }) trainable parameters")
+        let trainer = try Trainer(model: model, config: config, examples: examples, collator: seed.collator, profile: profile,
+                                  runDirectory: seed.folder.appendingPathComponent("runs/\(name)"),
+                                  label: "\(seed.tag) \(name)")
         trainer.log.printsProgress = showsTrainingProgress
         let result = try trainer.run(resume: false)
         return StageResult(name: name, efficiency: result.efficiency,

@@ -24,6 +24,8 @@ public struct MicroRecipe: Codable, Sendable {
     /// Objects per box, `[lowest, highest]` within 1...4 (1...2 keeps scene descriptions short enough for the
     /// micro model to learn in minutes).
     public var objectsPerBox = [1, 2]
+    /// Question-and-answer pairs about each stage-0 corpus scene (the corpus's reading lines).
+    public var corpusQuestions = 1
     /// The BPE's vocabulary (and the language model's).
     public var vocabularySize = 512
     /// The language model's shape.
@@ -109,6 +111,9 @@ public struct MicroRecipe: Codable, Sendable {
               language.numAttentionHeads % language.numKeyValueHeads == 0 else {
             throw fail("language", "hidden_size must divide into the attention heads, and those into the key-value heads")
         }
+        guard (1...64).contains(corpusQuestions) else {
+            throw fail("corpus_questions", "\(corpusQuestions) must lie in 1...64")
+        }
         guard mixtureSize > 0 else { throw fail("mixture_size", "must be positive, got \(mixtureSize)") }
         guard !mixtures.isEmpty else { throw fail("mixtures", "list at least one stage-2 mixture") }
         for (index, mixture) in mixtures.enumerated() where !(0...1).contains(mixture.languageFraction) {
@@ -147,7 +152,7 @@ public struct MicroRecipe: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case seeds, counts, objectsPerBox = "objects_per_box", vocabularySize = "vocabulary_size", language, vision
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
-        case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters"
+        case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -161,7 +166,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.nlvrLimit, &nlvrLimit)
         try read(.language, &language); try read(.vision, &vision); try read(.pretrain, &pretrain)
         try read(.align, &align); try read(.instruct, &instruct); try read(.mixtureSize, &mixtureSize)
-        try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit)
+        try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit); try read(.corpusQuestions, &corpusQuestions)
         language.vocabSize = vocabularySize
     }
 

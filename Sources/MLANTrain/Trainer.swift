@@ -76,8 +76,10 @@ public final class Trainer {
             let lengths = examples.map {
                 $0.modelLength(imagePlaceholder: collator.imagePlaceholder, imageTokenCount: collator.imageTokenCount)
             }
+            // One length group per optimizer step, as LLaVA's megabatches: each step is a random draw.
             let sampler = try ModalityLengthSampler(lengths: lengths, isMultimodal: examples.map(\.isMultimodal),
-                                                    batchSize: config.microBatchSize, seed: config.seed)
+                                                    batchSize: config.microBatchSize,
+                                                    groupSize: config.accumulationSteps, seed: config.seed)
             return sampler.batches(epoch: epoch)
         }
         var order = Array(examples.indices)

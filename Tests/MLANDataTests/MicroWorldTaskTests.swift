@@ -197,4 +197,24 @@ enum AnswerOracle {
         #expect(lines.contains { $0.contains("it is false that ") })
         #expect(lines.contains { $0.contains(" question: ") && $0.contains(" answer: ") })
     }
+
+    /// Reading lines hold `corpusQuestions` question-answer pairs, each answered correctly from the line's scene.
+    @Test func corpusReadingLinesHoldTheAskedNumberOfAnsweredQuestions() throws {
+        var world = Self.world
+        world.corpusQuestions = 5
+        var rng = SplitMix64(seed: world.seed, label: "corpus")
+        let generator = CorpusGenerator(queries: world.queries, questionsPerScene: 5)
+        let lines = world.corpus(scenes: 40)
+        #expect(lines == (0..<40).flatMap { _ in generator.lines(using: &rng) })
+        for reading in stride(from: 1, to: lines.count, by: 3).map({ lines[$0] }) {
+            #expect(reading.components(separatedBy: "question: ").count - 1 == 5, "\(reading)")
+            #expect(reading.components(separatedBy: " answer: ").count - 1 == 5, "\(reading)")
+        }
+        // The first scene's questions, redrawn from the same stream, agree with their answers in the line.
+        var again = SplitMix64(seed: world.seed, label: "corpus")
+        let trained = MicroTaskCluster.trained
+        let (scene, first) = world.queries.example(trained[again.nextInt(below: trained.count)], using: &again)
+        let answer = try #require(first.answer(in: scene))
+        #expect(lines[1].hasPrefix("\(SceneDescriber.description(scene)) question: \(first.question) answer: \(answer) "))
+    }
 }

@@ -46,6 +46,24 @@ import Testing
         }
     }
 
+    /// Each optimizer step (`groupSize` consecutive batches) is one length-sorted group of one modality, and the
+    /// steps come in a shuffled order, not sorted by length across the epoch.
+    @Test func everyStepIsOneSortedGroupAndStepsAreShuffled() throws {
+        let (lengths, vision) = Self.dataset(count: 1000, visionShare: 30, seed: 5)
+        let sampler = try ModalityLengthSampler(lengths: lengths, isMultimodal: vision, batchSize: 8, groupSize: 3, seed: 7)
+        let batches = sampler.batches()
+        let visionGroups = vision.filter { $0 }.count / 24, languageGroups = vision.filter { !$0 }.count / 24
+        let steps = stride(from: 0, to: (visionGroups + languageGroups) * 3, by: 3).map { Array(batches[$0..<($0 + 3)]) }
+        for step in steps {
+            let members = step.flatMap { $0 }
+            #expect(Set(members.map { vision[$0] }).count == 1)
+            #expect(members.map { lengths[$0] } == members.map { lengths[$0] }.sorted(by: >))
+        }
+        let longest = steps.map { lengths[$0[0][0]] }
+        #expect(longest != longest.sorted(by: >) && longest != longest.sorted())
+        #expect(Set(steps.map { vision[$0[0][0]] }).count == 2)
+    }
+
     @Test func oneGroupSortsTheWholeModalityByLength() throws {
         let (lengths, vision) = Self.dataset(count: 120, visionShare: 40, seed: 3)
         let sampler = try ModalityLengthSampler(lengths: lengths, isMultimodal: vision, batchSize: 10,

@@ -55,7 +55,7 @@ import Testing
         let alone = MicroExperiment(recipe: aloneRecipe, output: aloneOutput)
         alone.showsTrainingProgress = false
         alone.onNote = { _ in }
-        alone.concurrentSeeds = 1
+        alone.concurrentJobs = 1
         let single = try alone.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
         let together = report.runs[1], byItself = try #require(single.runs.first)
         #expect(together.seed == 43 && byItself.seed == 43)

@@ -1,6 +1,6 @@
 /// The plain text a micro language model is pretrained on (stage 0): for each random scene, three lines —
-/// its description followed by simple facts, its description followed by a question-and-answer line from a
-/// trained cluster, and its caption.
+/// its description followed by simple facts, its description followed by ``questionsPerScene``
+/// question-and-answer pairs from the trained clusters, and its caption.
 ///
 /// ```
 /// first box: a small black circle. second box: … there are 2 blue objects. the third box has 1 object.
@@ -16,8 +16,13 @@ public struct CorpusGenerator: Sendable {
     /// The scenes and trained-cluster questions the lines are about.
     public var queries: QueryGenerator
 
-    public init(queries: QueryGenerator = QueryGenerator()) {
+    /// Question-and-answer pairs on each scene's second line (at least 1).
+    public var questionsPerScene: Int
+
+    public init(queries: QueryGenerator = QueryGenerator(), questionsPerScene: Int = 1) {
+        precondition(questionsPerScene >= 1, "questions per corpus scene must be positive, got \(questionsPerScene)")
         self.queries = queries
+        self.questionsPerScene = questionsPerScene
     }
 
     /// The three lines about one random scene.
@@ -28,9 +33,17 @@ public struct CorpusGenerator: Sendable {
         guard let answer = query.answer(in: scene) else {
             preconditionFailure("the query generator returned \(query) without an answer")
         }
+        var reading = ["\(description) question: \(query.question) answer: \(answer)"]
+        while reading.count < questionsPerScene {
+            let cluster = trained[rng.nextInt(below: trained.count)]
+            guard let more = queries.query(cluster, in: scene, using: &rng), let answer = more.answer(in: scene) else {
+                continue
+            }
+            reading.append("question: \(more.question) answer: \(answer)")
+        }
         return [
             ([description] + facts(scene, using: &rng)).joined(separator: " "),
-            "\(description) question: \(query.question) answer: \(answer)",
+            reading.joined(separator: " "),
             SceneDescriber.caption(scene),
         ]
     }

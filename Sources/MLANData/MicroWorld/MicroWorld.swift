@@ -44,11 +44,16 @@ public struct MicroWorld: Sendable {
     public var imageSize: ImageSize
     /// The scene and question generator.
     public var queries: QueryGenerator
+    /// Question-and-answer pairs per corpus scene (see ``CorpusGenerator/questionsPerScene``).
+    public var corpusQuestions: Int
 
-    public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator()) {
+    public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
+                corpusQuestions: Int = 1) {
+        precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
         self.seed = seed
         self.imageSize = imageSize
         self.queries = QueryGenerator(scenes: scenes)
+        self.corpusQuestions = corpusQuestions
     }
 
     /// The renderer for ``imageSize``.
@@ -94,7 +99,7 @@ public struct MicroWorld: Sendable {
     public func corpus(scenes: Int) -> [String] {
         precondition(scenes >= 0, "corpus scene count must be non-negative, got \(scenes)")
         var rng = SplitMix64(seed: seed, label: "corpus")
-        let generator = CorpusGenerator(queries: queries)
+        let generator = CorpusGenerator(queries: queries, questionsPerScene: corpusQuestions)
         return (0..<scenes).flatMap { _ in generator.lines(using: &rng) }
     }
 

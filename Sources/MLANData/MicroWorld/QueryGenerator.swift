@@ -25,6 +25,18 @@ public struct QueryGenerator: Sendable {
         }
     }
 
+    /// A well-posed question of `cluster` about the given scene, or nil when `attemptsPerScene` attempts find none.
+    /// Yes/no questions are balanced as in ``example(_:using:)``.
+    public func query(_ cluster: MicroTaskCluster, in scene: Scene, using rng: inout SplitMix64) -> SceneQuery? {
+        let wantYes = rng.nextInt(below: 2) == 0
+        for _ in 0..<Self.attemptsPerScene {
+            if let query = draw(cluster, in: scene, wantYes: wantYes, using: &rng), query.answer(in: scene) != nil {
+                return query
+            }
+        }
+        return nil
+    }
+
     /// One attempt; `wantYes` is the wanted answer of yes/no (true/false) questions.
     private func draw(_ cluster: MicroTaskCluster, in scene: Scene, wantYes: Bool,
                       using rng: inout SplitMix64) -> SceneQuery? {
