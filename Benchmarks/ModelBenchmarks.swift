@@ -15,6 +15,7 @@ enum ModelBenchmarks {
         BenchmarkSuite(name: "train", run: TrainBenchmarks.run),
         BenchmarkSuite(name: "clip", run: CLIPBenchmarks.run),
         EvalBenchmarks.suite,
+        WeightBenchmarks.suite,
     ]
 
     static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
