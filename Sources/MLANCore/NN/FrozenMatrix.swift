@@ -34,7 +34,7 @@ public final class FrozenMatrix: @unchecked Sendable {
     package enum InstructionSet: Int32, Sendable, CaseIterable {
         case portable = 0, avx2 = 1, avx512 = 2
         /// The widest this CPU runs.
-        static var best: InstructionSet { InstructionSet(rawValue: cq_best_isa()) ?? .portable }
+        package static var best: InstructionSet { InstructionSet(rawValue: cq_best_isa()) ?? .portable }
     }
 
     private init(type: GGMLType, rows: Int, columns: Int, base: UnsafeRawPointer, owner: AnyObject) {
