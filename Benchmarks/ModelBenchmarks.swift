@@ -16,6 +16,7 @@ enum ModelBenchmarks {
         BenchmarkSuite(name: "clip", run: CLIPBenchmarks.run),
         EvalBenchmarks.suite,
         WeightBenchmarks.suite,
+        QLoRABenchmarks.suite,
     ]
 
     static let modelPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
