@@ -220,6 +220,13 @@ AVX2 INLINE float hsum_avx2(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Eight F16 or BF16 values at `p` as Float32 (both conversions are exact).
+AVX2 INLINE __m256 half8_avx2(int type, const uint8_t *p) {
+    __m128i h = _mm_loadu_si128((const __m128i *)p);
+    if (type == CQ_F16) return _mm256_cvtph_ps(h);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
 // Integer codes of a block as four vectors of 8, with its scale d and offset m (value = q · d + m).
 AVX2 INLINE void codes32_avx2(int type, const uint8_t *p, __m256 c[4], float *d, float *m) {
     *d = _cvtsh_ss(load16(p));
@@ -269,12 +276,53 @@ AVX2 static void dequantize_row_avx2(int type, const uint8_t *src, int columns, 
             block32_avx2(type, src + b * bytes, w);
             for (int k = 0; k < 4; k++) _mm256_storeu_ps(out + 32 * b + 8 * k, w[k]);
         }
-    } else if (type == CQ_F16) {
+    } else if (type == CQ_F16 || type == CQ_BF16) {
         int c = 0;
-        for (; c + 8 <= columns; c += 8) _mm256_storeu_ps(out + c, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(src + 2 * c))));
-        for (; c < columns; c++) out[c] = f16_to_f32(load16(src + 2 * c));
+        for (; c + 8 <= columns; c += 8) _mm256_storeu_ps(out + c, half8_avx2(type, src + 2 * c));
+        for (; c < columns; c++) out[c] = type == CQ_F16 ? f16_to_f32(load16(src + 2 * c)) : bf16_to_f32(load16(src + 2 * c));
     } else {
         dequantize_row_portable(type, src, columns, out);
+    }
+}
+
+// One 16-bit weight row (F16 or BF16) against one input row (decode): four independent accumulators, so the
+// FMA latency does not bound the loop.
+AVX2 INLINE float row_token_half_avx2(int type, const uint8_t *row, int columns, const float *x) {
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    int c = 0;
+    for (; c + 32 <= columns; c += 32) {
+        a0 = _mm256_fmadd_ps(half8_avx2(type, row + 2 * c), _mm256_loadu_ps(x + c), a0);
+        a1 = _mm256_fmadd_ps(half8_avx2(type, row + 2 * c + 16), _mm256_loadu_ps(x + c + 8), a1);
+        a2 = _mm256_fmadd_ps(half8_avx2(type, row + 2 * c + 32), _mm256_loadu_ps(x + c + 16), a2);
+        a3 = _mm256_fmadd_ps(half8_avx2(type, row + 2 * c + 48), _mm256_loadu_ps(x + c + 24), a3);
+    }
+    for (; c + 8 <= columns; c += 8) a0 = _mm256_fmadd_ps(half8_avx2(type, row + 2 * c), _mm256_loadu_ps(x + c), a0);
+    float total = hsum_avx2(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)));
+    for (; c < columns; c++)
+        total += (type == CQ_F16 ? f16_to_f32(load16(row + 2 * c)) : bf16_to_f32(load16(row + 2 * c))) * x[c];
+    return total;
+}
+
+// One 16-bit weight row (F16 or BF16) against `nt` input rows, converting 8 values at a time in registers.
+AVX2 INLINE void row_tokens_half_avx2(int type, const uint8_t *row, int columns, const float *x, int ldx, float *y,
+                                      int ldy, const int nt) {
+    __m256 acc0[4], acc1[4];
+    for (int i = 0; i < nt; i++) { acc0[i] = _mm256_setzero_ps(); acc1[i] = _mm256_setzero_ps(); }
+    int c = 0;
+    for (; c + 16 <= columns; c += 16) {
+        __m256 w0 = half8_avx2(type, row + 2 * c), w1 = half8_avx2(type, row + 2 * c + 16);
+        for (int i = 0; i < nt; i++) {
+            const float *xp = x + (size_t)i * ldx + c;
+            acc0[i] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(xp), acc0[i]);
+            acc1[i] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(xp + 8), acc1[i]);
+        }
+    }
+    for (int i = 0; i < nt; i++) {
+        float total = hsum_avx2(_mm256_add_ps(acc0[i], acc1[i]));
+        const float *xp = x + (size_t)i * ldx;
+        for (int k = c; k < columns; k++)
+            total += (type == CQ_F16 ? f16_to_f32(load16(row + 2 * k)) : bf16_to_f32(load16(row + 2 * k))) * xp[k];
+        y[(size_t)i * ldy] = total;
     }
 }
 
@@ -298,6 +346,26 @@ AVX2 static void matmul_avx2(int type, const uint8_t *w, size_t row_bytes, int c
             }
         }
         free(sx);
+        return;
+    }
+    if ((type == CQ_F16 || type == CQ_BF16) && tokens == 1) {
+        for (int r = row_begin; r < row_end; r++) y[r] = row_token_half_avx2(type, w + (size_t)r * row_bytes, columns, x);
+        return;
+    }
+    if (type == CQ_F16 || type == CQ_BF16) {
+        for (int r = row_begin; r < row_end; r++) {
+            const uint8_t *row = w + (size_t)r * row_bytes;
+            for (int t = 0; t < tokens; t += 4) {
+                const float *xt = x + (size_t)t * ldx;
+                float *yt = y + (size_t)t * ldy + r;
+                switch (tokens - t) {
+                case 1: row_tokens_half_avx2(type, row, columns, xt, ldx, yt, ldy, 1); break;
+                case 2: row_tokens_half_avx2(type, row, columns, xt, ldx, yt, ldy, 2); break;
+                case 3: row_tokens_half_avx2(type, row, columns, xt, ldx, yt, ldy, 3); break;
+                default: row_tokens_half_avx2(type, row, columns, xt, ldx, yt, ldy, 4); break;
+                }
+            }
+        }
         return;
     }
     float *row = malloc((size_t)columns * sizeof(float));

@@ -55,7 +55,7 @@ public struct GenerateJob: Sendable {
             guard let text = try prompt.renderedText(imageFirst: true) else {
                 throw ExperimentError.invalidSetting(field: "--image", reason: "needs a text prompt, not token ids")
             }
-            let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower, seed: seed)
+            let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower, seed: seed, weights: weights)
             let loadSeconds = Date().timeIntervalSince(started)
             let began = Date()
             let result = try loaded.generate(prompt: text, images: [image], maxNewTokens: maxNewTokens, sampler: sampler,

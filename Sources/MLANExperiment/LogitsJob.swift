@@ -17,7 +17,8 @@ public struct LogitsJob: Sendable {
     public var image: URL?
     /// With `image` and a language model: a CLIP directory or a named seeded tower.
     public var visionTower: String?
-    /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
+    /// How the language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks and 16-bit
+    /// safetensors in 16 bits).
     public var weights = WeightForm.native
     /// The safetensors file to write (atomically).
     public var output: URL
@@ -38,7 +39,7 @@ public struct LogitsJob: Sendable {
         let ids: [Int], logits: Tensor
         var metadata = ["model": model.path]
         if let image {
-            let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower)
+            let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower, weights: weights)
             if case .ids(let given) = prompt {
                 let imageToken = loaded.model.config.imageTokenIndex
                 ids = given.map { $0 == Self.llavaImagePlaceholder ? imageToken : $0 }

@@ -58,6 +58,22 @@ import Testing
         }
     }
 
+    /// 16-bit rows whose length is not a multiple of the vector width take the scalar tail.
+    @Test(arguments: [GGMLType.bf16, .f16])
+    func sixteenBitRowsOfAnyLength(_ type: GGMLType) {
+        let w = FrozenMatrix(encoding: Self.input(7, 37, seed: 11), as: type)
+        let dense = w.dequantized()
+        for tokens in [1, 3, 5, 20] {
+            let x = Self.input(tokens, 37, seed: UInt64(tokens))
+            let want = x.matmul(dense, transposeOther: true)
+            let bound = Self.absolute(x).matmul(Self.absolute(dense), transposeOther: true)
+            for isa in Self.instructionSets {
+                Self.expectClose(FrozenMatrix.$instructionSet.withValue(isa) { w.multiply(x) }, want, bound: bound,
+                                 "\(type) \(isa) tokens \(tokens)")
+            }
+        }
+    }
+
     /// A real 576×1536 Q4_1 and a 192×576 Q/K matrix, split over threads in different ways.
     @Test func realSmolLM2MatricesAgreeWhateverTheThreadSplit() throws {
         let gguf = try GGUFFile.load(from: SharedPaths.smolLM2())

@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 import MLANModel
 import MLANTestSupport
 import Testing
@@ -46,6 +47,37 @@ import Testing
         for (pair, result) in zip(pairs, results) {
             #expect(abs(result.logprob - pair.lm_eval_loglik) < 1e-3, "\(pair.context)|\(pair.continuation): \(result.logprob)")
             #expect(result.isGreedy == pair.lm_eval_is_greedy)
+        }
+    }
+
+    /// The choices of a document share one pass over the context (its KV cache, copied for the choices, which run
+    /// as one batch): the same log-likelihoods within 1e-4 as each context + choice run whole without a cache.
+    @Test func hellaswagChoicesScoredTogetherEqualWholeSequences() throws {
+        let scorer = try Self.scorer.get()
+        let task = try BuiltinTasks.task(named: "hellaswag", protocol: .lmEval, options: sharedOptions)
+        for index in 0..<2 {
+            guard case .multipleChoice(let requests, _, _) = try firstInstance(task, index: index).kind else {
+                Issue.record("hellaswag is multiple choice")
+                return
+            }
+            #expect(requests.count == 4 && requests.allSatisfy { $0.context == requests[0].context })
+            let batched = try scorer.loglikelihood(requests)
+            for (request, result) in zip(requests, batched) {
+                let (context, continuation) = scorer.encodePair(try request.context.render(template: nil), request.continuation)
+                let ids = context + continuation
+                let logits = withoutGradients { scorer.model.logits(ids: [ids]) }  // [1, T, V]
+                let v = logits.shape[2]
+                var whole = 0.0, greedy = true
+                for (k, token) in continuation.enumerated() {
+                    let row = Array(logits.scalars[((context.count + k - 1) * v)..<((context.count + k) * v)])
+                    let peak = row.max() ?? 0
+                    let logSum = Foundation.log(row.reduce(0.0) { $0 + Foundation.exp(Double($1 - peak)) })
+                    whole += Double(row[token] - peak) - logSum
+                    greedy = greedy && row.firstIndex(of: peak) == token
+                }
+                #expect(abs(result.logprob - whole) < 1e-4, "document \(index): \(result.logprob) vs \(whole)")
+                #expect(result.isGreedy == greedy)
+            }
         }
     }
 

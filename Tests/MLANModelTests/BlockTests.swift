@@ -9,8 +9,8 @@ import Testing
         let mlp = LlamaMLP(3, hidden: 4, activation: .silu, rng: &rng)
         #expect(mlp.namedParameters().map(\.name) == ["gate_proj.weight", "up_proj.weight", "down_proj.weight"])
         let x = Tensor.normal([2, 3], using: &rng)
-        let expected = (x.matmul(mlp.gateProj.weight, transposeOther: true).silu()
-            * x.matmul(mlp.upProj.weight, transposeOther: true)).matmul(mlp.downProj.weight, transposeOther: true)
+        let expected = (x.matmul(mlp.gateProj.linear.weight, transposeOther: true).silu()
+            * x.matmul(mlp.upProj.linear.weight, transposeOther: true)).matmul(mlp.downProj.linear.weight, transposeOther: true)
         #expect(zip(mlp(x).scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-6 })
         let result = gradcheck([x]) { mlp($0[0]) }
         #expect(result.passed, "\(result)")

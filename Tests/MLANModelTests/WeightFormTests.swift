@@ -23,14 +23,14 @@ import Testing
     @Test func nativeSmolLM2KeepsQ4_1AndQ8_0Blocks() throws {
         let native = try Self.smol.get().native.model
         let attention = native.model.layers[0].attention
-        #expect(attention.qProj.frozenWeight?.type == .q4_1 && native.model.layers[7].mlp.downProj.frozenWeight?.type == .q4_1)
+        #expect(attention.qProj.linear.frozenWeight?.type == .q4_1 && native.model.layers[7].mlp.downProj.linear.frozenWeight?.type == .q4_1)
         #expect(native.model.embedTokens.frozenWeight?.type == .q8_0)
         // Only the norms remain Float32 parameters: 2 per layer and the final one.
         #expect(native.namedParameters().count == 2 * 30 + 1)
         // The frozen Q rows are un-permuted exactly as the Float32 load does.
         let f32 = try Self.smol.get().f32.model
-        #expect(attention.qProj.weight.scalars == f32.model.layers[0].attention.qProj.weight.scalars)
-        #expect(attention.kProj.weight.scalars == f32.model.layers[0].attention.kProj.weight.scalars)
+        #expect(attention.qProj.linear.weight.scalars == f32.model.layers[0].attention.qProj.linear.weight.scalars)
+        #expect(attention.kProj.linear.weight.scalars == f32.model.layers[0].attention.kProj.linear.weight.scalars)
     }
 
     /// The native kernels multiply the very values the Float32 model holds, in another order: logits agree to
@@ -58,7 +58,7 @@ import Testing
         let b = withoutGradients { f32.logits(ids: [prompt.ids]) }
         for (form, bound) in [(WeightForm.bf16, Float(1.0)), (.q8_0, 1.0)] {
             let model = try LanguageModelLoader.load(from: url, weights: form).model
-            #expect(model.model.layers[0].mlp.upProj.frozenWeight?.type == form.encoding)
+            #expect(model.model.layers[0].mlp.upProj.linear.frozenWeight?.type == form.encoding)
             let a = withoutGradients { model.logits(ids: [prompt.ids]) }
             let worst = zip(a.scalars, b.scalars).map { abs($0 - $1) }.max()!
             #expect(worst < bound, "\(form): max |Δlogit| \(worst)")

@@ -3,7 +3,8 @@ import CQuant
 /// A frozen `[rows, columns]` weight matrix kept in its stored element type (ggml blocks Q4_0, Q4_1, Q8_0, Q4_K,
 /// Q5_K, Q6_K, or F16, BF16, F32), read by kernels that dequantize on the fly.
 ///
-/// A matrix from a GGUF file is read in place from the memory-mapped file (no copy). Products run on the CQuant
+/// A matrix from a GGUF file, or a BF16/F16 matrix of a safetensors file, is read in place from the
+/// memory-mapped file (no copy). Products run on the CQuant
 /// kernels: for a few input rows (decode) each weight row is dequantized in registers and multiplied with every
 /// input row; for many (prefill, scoring) tiles of rows are dequantized and multiplied with one GEMM. The
 /// kernels use AVX-512, AVX2 or portable C, whichever the CPU supports (chosen at run time). Activations stay
@@ -33,7 +34,7 @@ public final class FrozenMatrix: @unchecked Sendable {
     package enum InstructionSet: Int32, Sendable, CaseIterable {
         case portable = 0, avx2 = 1, avx512 = 2
         /// The widest this CPU runs.
-        static var best: InstructionSet { InstructionSet(rawValue: cq_best_isa()) ?? .portable }
+        package static var best: InstructionSet { InstructionSet(rawValue: cq_best_isa()) ?? .portable }
     }
 
     private init(type: GGMLType, rows: Int, columns: Int, base: UnsafeRawPointer, owner: AnyObject) {
@@ -71,6 +72,23 @@ public final class FrozenMatrix: @unchecked Sendable {
             (owned.pointer + i * rowBytes).copyMemory(from: mapped + source * rowBytes, byteCount: rowBytes)
         }
         self.init(type: info.type, rows: rows, columns: columns, base: UnsafeRawPointer(owned.pointer), owner: owned)
+    }
+
+    /// The 16-bit matrix `name` of a safetensors file (BF16 or F16), read in place from the mapped file, or nil
+    /// when the file stores it in another type (Float32 stays a Float32 tensor) or it is not a matrix.
+    /// - Throws: `SafetensorsError.tensorNotFound`.
+    public convenience init?(safetensors file: SafetensorsFile, tensor name: String) throws(SafetensorsError) {
+        let info = try file.info(named: name)
+        let type: GGMLType
+        switch info.dtype {
+        case .bfloat16: type = .bf16
+        case .float16: type = .f16
+        default: return nil
+        }
+        guard info.shape.count == 2 else { return nil }
+        let base = file.withBytes(of: info) { $0.baseAddress }
+        guard let base else { return nil }  // an empty matrix: nothing to read in place
+        self.init(type: type, rows: info.shape[0], columns: info.shape[1], base: base, owner: file.store)
     }
 
     /// `weight` (`[rows, columns]`) encoded as `type`: `.f16` and `.bf16` round to nearest even, `.q8_0` as

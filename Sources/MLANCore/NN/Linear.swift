@@ -1,8 +1,17 @@
+/// A layer `[..., in] -> [..., out]` built on a `Linear`: the layer itself, or an adapter around it
+/// (`LoRALinear`). Models hold their projections as this, so adapters can be inserted after loading.
+public protocol LinearLayer: Module {
+    /// The underlying linear layer (an adapter's frozen base).
+    var linear: Linear { get }
+    /// `[..., in] -> [..., out]`.
+    func callAsFunction(_ x: Tensor) -> Tensor
+}
+
 /// A fully connected layer `y = x Wᵀ + b`.
 ///
 /// The weight is a trainable Float32 parameter, or a frozen `FrozenMatrix` kept in its stored type (a quantized
 /// or 16-bit checkpoint's block format). A frozen weight is not a parameter: `visit(_:)` reports only the bias.
-public final class Linear: Module {
+public final class Linear: LinearLayer {
     private enum Storage { case float32(Tensor), frozen(FrozenMatrix) }
     private var storage: Storage
     /// `[out]`, if present.
@@ -67,6 +76,9 @@ public final class Linear: Module {
                      "Linear \([outFeatures, inFeatures]) cannot take a frozen weight of \(frozen.shape)")
         storage = .frozen(frozen)
     }
+
+    /// The layer itself.
+    public var linear: Linear { self }
 
     public func visit(_ v: inout ParameterVisitor) {
         if case .float32(let w) = storage { v.parameter("weight", w) }

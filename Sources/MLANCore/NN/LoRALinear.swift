@@ -2,7 +2,11 @@
 ///
 /// Parameter names follow PEFT (`base_layer.weight`, `lora_A.weight`, `lora_B.weight`). `B` starts at zero,
 /// so a fresh adapter leaves the base layer's output unchanged.
-public final class LoRALinear: Module {
+///
+/// The base may be Float32 or a frozen stored-form weight (`Linear(frozen:bias:)`: QLoRA-style tuning over 16-bit
+/// or quantized weights): the adapters train in Float32 and the gradient reaches the input through the
+/// dequantizing kernels (`FrozenMatrix.multiply`).
+public final class LoRALinear: LinearLayer {
     public let base: Linear
     /// `[r, in]`, Kaiming-uniform.
     public let a: Tensor
@@ -28,6 +32,9 @@ public final class LoRALinear: Module {
         if base.frozenWeight == nil { base.weight.setRequiresGrad(false) }
         base.bias?.setRequiresGrad(false)
     }
+
+    /// The frozen base layer.
+    public var linear: Linear { base }
 
     public func visit(_ v: inout ParameterVisitor) {
         v.module("base_layer", base)

@@ -70,6 +70,25 @@ extension Module {
     /// The number of scalars in all parameters.
     public var parameterCount: Int { namedParameters().reduce(0) { $0 + $1.tensor.count } }
 
+    /// Every weight kept in stored form (`Linear` and `Embedding` over a `FrozenMatrix`) with its dotted name;
+    /// these are not parameters.
+    public func namedFrozenMatrices() -> [(name: String, matrix: FrozenMatrix)] {
+        var out: [(name: String, matrix: FrozenMatrix)] = []
+        func collect(_ name: String, _ module: any Module) {
+            let frozen = (module as? Linear)?.frozenWeight ?? (module as? Embedding)?.frozenWeight
+            if let frozen { out.append((name.isEmpty ? "weight" : name + ".weight", frozen)) }
+        }
+        collect("", self)
+        var visitor = ParameterVisitor(onParameter: { _, _ in }, onModule: collect)
+        visit(&visitor)
+        return out
+    }
+
+    /// The bytes the weights occupy: 4 per parameter scalar plus the stored bytes of every frozen matrix.
+    public var weightBytes: Int {
+        4 * parameterCount + namedFrozenMatrices().reduce(0) { $0 + $1.matrix.byteCount }
+    }
+
     /// Freezes (no gradient, skipped by optimizers) every parameter whose name starts with one of `prefixes`.
     public func freeze(prefixes: [String]) { setTrainable(false, prefixes: prefixes) }
 

@@ -14,7 +14,7 @@ public struct AutomaticScorerFactory: ScorerFactory {
         case llava
     }
 
-    /// How a language model holds its weight matrices (a LLaVA model loads Float32).
+    /// How the language model holds its weight matrices (a LLaVA model's tower and projector stay Float32).
     public var weights: WeightForm
 
     /// The factory, loading a language model's weights in `weights` form.
@@ -56,7 +56,7 @@ public struct AutomaticScorerFactory: ScorerFactory {
     public func makeScorer(model: URL, template: String?) throws -> any Scorer {
         switch try Self.kind(of: model) {
         case .languageModel: try LanguageModelScorerFactory(weights: weights).makeScorer(model: model, template: template)
-        case .llava: try LlavaScorerFactory().makeScorer(model: model, template: template)
+        case .llava: try LlavaScorerFactory(weights: weights).makeScorer(model: model, template: template)
         }
     }
 }

@@ -7,8 +7,14 @@ import MLANModel
 /// BOS, EOS and padding fall back to `text_config`'s ids), loaded by `MultimodalLoader` with its image
 /// preprocessing.
 public struct LlavaScorerFactory: ScorerFactory {
-    /// The factory.
-    public init() {}
+    /// How the language model holds its weight matrices (the tower and projector stay Float32).
+    public var weights: WeightForm
+
+    /// The factory, loading the language model's matrices in `weights` form.
+    public init(weights: WeightForm) { self.weights = weights }
+
+    /// The factory, loading the language model's matrices as the checkpoint stores them (`.native`).
+    public init() { self.init(weights: .native) }
 
     /// A ``LlavaScorer`` for the directory `model`, identified as its name plus the template's name.
     /// - Throws: ``ScorerError/unloadableModel`` when `model` is not a LLaVA directory or `tokenizer.json` is
@@ -24,7 +30,7 @@ public struct LlavaScorerFactory: ScorerFactory {
             throw ScorerError.unloadableModel(path: model.path, reason:
                 "a LLaVA directory needs its language model's tokenizer.json beside config.json; none is there")
         }
-        let loaded = try MultimodalLoader.load(model: model)
+        let loaded = try MultimodalLoader.load(model: model, weights: weights)
         let tokenizer = loaded.tokenizer
         let conversation = try template.map { try BuiltinTemplates.named($0) }
         let identity = model.lastPathComponent + (conversation.map { " " + $0.name } ?? "")

@@ -14,6 +14,9 @@ public protocol TensorSource {
     /// The tensor `name` as the file stores it (e.g. BF16 bytes), for code that keeps that precision.
     /// Sources that only hold Float32 (dequantized GGUF) give F32 bytes.
     func storedTensor(named name: String) throws -> StoredTensor
+    /// The matrix `name` kept in its stored type and read in place (GGUF blocks, BF16/F16), or nil when the source
+    /// stores it as Float32 or in a type without `FrozenMatrix` kernels (then `tensor(named:)` gives it).
+    func frozenMatrix(named name: String) throws -> FrozenMatrix?
 }
 
 extension TensorSource {
@@ -21,6 +24,9 @@ extension TensorSource {
     public func storedTensor(named name: String) throws -> StoredTensor {
         StoredTensor(float32: try tensor(named: name))
     }
+
+    /// No stored form: the source only gives Float32.
+    public func frozenMatrix(named name: String) throws -> FrozenMatrix? { nil }
 }
 
 /// One or more safetensors files (a sharded checkpoint's shards), seen as one source.
@@ -86,6 +92,11 @@ public struct SafetensorsSource: TensorSource {
     public func shape(of name: String) throws -> [Int] { try file(for: name).info(named: name).shape }
     public func tensor(named name: String) throws -> Tensor { try file(for: name).tensor(named: name) }
     public func storedTensor(named name: String) throws -> StoredTensor { try file(for: name).storedTensor(named: name) }
+    public func frozenMatrix(named name: String) throws -> FrozenMatrix? {
+        try FrozenMatrix(safetensors: file(for: name), tensor: name)
+    }
+    /// The element type `name` is stored in.
+    public func dtype(of name: String) throws -> SafetensorsDType { try file(for: name).info(named: name).dtype }
 
     private func file(for name: String) throws -> SafetensorsFile {
         guard let i = owner[name] else { throw CheckpointError.unreadable(path: path, reason: "no tensor '\(name)'") }
@@ -113,6 +124,7 @@ public struct RenamedSource: TensorSource {
     public func shape(of name: String) throws -> [Int] { try base.shape(of: lookup(name)) }
     public func tensor(named name: String) throws -> Tensor { try base.tensor(named: lookup(name)) }
     public func storedTensor(named name: String) throws -> StoredTensor { try base.storedTensor(named: lookup(name)) }
+    public func frozenMatrix(named name: String) throws -> FrozenMatrix? { try base.frozenMatrix(named: lookup(name)) }
 
     private func lookup(_ name: String) throws -> String {
         guard let original = map[name] else { throw CheckpointError.unreadable(path: path, reason: "no tensor '\(name)'") }

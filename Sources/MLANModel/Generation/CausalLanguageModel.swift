@@ -11,6 +11,10 @@ public protocol CausalLanguageModel: AnyObject {
     func embed(_ ids: [Int]) -> Tensor
     /// Logits `[B, T, V]` for embeddings `[B, T, D]` following what `cache` holds (which then holds them too).
     func logits(embeddings: Tensor, padding: [[Bool]]?, cache: KVCache?) -> Tensor
+    /// Logits `[B, V]` of the last position only, for embeddings `[B, T, D]` following what `cache` holds (which
+    /// then holds them too): the head runs on one position per row (a prompt before generation, a context
+    /// before scoring its continuations).
+    func lastLogits(embeddings: Tensor, padding: [[Bool]]?, cache: KVCache?) -> Tensor
     /// An empty cache for this model.
     func makeCache() -> KVCache
 }

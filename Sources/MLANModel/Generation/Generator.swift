@@ -61,12 +61,11 @@ public struct Generator {
             var sampler = sampler
             let stops = stopTokenIDs ?? Set([tokenizer.eosTokenID].compactMap { $0 })
             let cache = model.makeCache()
-            var logits = model.logits(embeddings: promptEmbeddings, padding: nil, cache: cache)  // [1, T, V]
+            var logits = model.lastLogits(embeddings: promptEmbeddings, padding: nil, cache: cache)  // [1, V]
             var ids: [Int] = [], emitted = 0, text = ""
             var reason = StopReason.maxNewTokens
             while ids.count < maxNewTokens {
-                let v = logits.shape[2], t = logits.shape[1]
-                let next = logits.withUnsafeBufferPointer { sampler.next(from: Array($0[((t - 1) * v)..<(t * v)])[...]) }
+                let next = sampler.next(from: logits.scalars[...])
                 if stops.contains(next) { reason = .endOfSequence; break }
                 ids.append(next)
                 text = tokenizer.decode(ids, skipSpecialTokens: false)
@@ -81,7 +80,7 @@ public struct Generator {
                     emitted = safe
                 }
                 if ids.count == maxNewTokens { break }
-                logits = model.logits(embeddings: model.embedRow([next]), padding: nil, cache: cache)
+                logits = model.lastLogits(embeddings: model.embedRow([next]), padding: nil, cache: cache)
             }
             if let onText, text.count > emitted { onText(String(text.dropFirst(emitted))) }
             return GenerationResult(ids: ids, text: text, stopReason: reason)

@@ -48,9 +48,8 @@ public struct LogLikelihoodScorer {
         try model.checkLength(contextEmbeddings.shape[1] + longestContinuation - 1)
         return withoutGradients {
             let cache = model.makeCache()
-            let contextLogits = model.logits(embeddings: contextEmbeddings, padding: nil, cache: cache)  // [1, C, V]
-            let v = contextLogits.shape[2], c = contextLogits.shape[1]
-            let lastContext = Array(contextLogits.scalars[((c - 1) * v)..<(c * v)])
+            let lastContext = model.lastLogits(embeddings: contextEmbeddings, padding: nil, cache: cache).scalars  // [1, V]
+            let v = lastContext.count
             // Every continuation but its last token runs as one batch on copies of the context's cache.
             let longest = longestContinuation - 1
             var restLogits = Tensor.zeros([0])
@@ -83,13 +82,8 @@ public struct LogLikelihoodScorer {
         }
     }
 
-    /// log softmax(row)[token] (in Double) and whether `token` is the row's first argmax.
+    /// log softmax(row)[token] (exponentials summed in Double) and whether `token` is the row's first argmax.
     static func logProbability(of token: Int, in row: ArraySlice<Float>) -> (Double, Bool) {
-        let base = row.startIndex
-        var peak = row[base], best = 0
-        for i in row.indices where row[i] > peak { peak = row[i]; best = i - base }
-        var total = 0.0
-        for x in row { total += Foundation.exp(Double(x - peak)) }
-        return (Double(row[base + token] - peak) - Foundation.log(total), best == token)
+        row.withUnsafeBufferPointer { LogProbability.of(token, in: $0) }
     }
 }

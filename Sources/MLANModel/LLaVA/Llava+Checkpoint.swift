@@ -10,16 +10,25 @@ extension LlavaForConditionalGeneration {
     /// `CLIPVisionModel.load(from:)` of `openai/clip-vit-large-patch14-336`); the checkpoint must then hold no
     /// tower tensors. `allowMissing` lists components that may be absent and keep their fresh values (the
     /// projector before alignment).
+    ///
+    /// `weights` chooses how the language model's matrices are held (`WeightForm`): `.f32` (the default) gives
+    /// trainable Float32 parameters everywhere; the other forms build the language model straight from the
+    /// checkpoint with its matrices frozen (`.native`: BF16/F16 shards read in place, in 16 bits), while the tower
+    /// and projector stay Float32 parameters. Those forms need the language model in the checkpoint.
     /// - Throws: `ModelError.invalidConfig` for the config (or a `visionTower` of another shape than its
     ///   `vision_config`), `CheckpointError.incompatible` with the full report
     ///   when the tensors do not fit, `CheckpointError.unreadable` for unreadable files.
     public static func load(from directory: URL, visionTower: CLIPVisionModel? = nil,
-                            allowMissing: [LlavaComponent] = []) throws -> LlavaForConditionalGeneration {
+                            allowMissing: [LlavaComponent] = [], weights: WeightForm = .f32) throws -> LlavaForConditionalGeneration {
         let configURL = directory.appendingPathComponent("config.json")
         let config = try LlavaConfig.load(from: configURL, visionConfig: visionTower?.config)
         if let visionTower, visionTower.config != config.visionConfig {
             throw ModelError.invalidConfig(path: configURL.path, reason:
                 "its vision_config \(config.visionConfig) differs from the given tower's \(visionTower.config)")
+        }
+        if weights != .f32 {
+            return try assemble(config, source: SafetensorsSource(directory: directory), visionTower: visionTower,
+                                allowMissing: allowMissing, weights: weights)
         }
         var rng = SplitMix64(seed: 0)
         let model: LlavaForConditionalGeneration
@@ -35,6 +44,28 @@ extension LlavaForConditionalGeneration {
         }
         try model.loadWeights(from: SafetensorsSource(directory: directory), keepVisionTower: visionTower != nil,
                               allowMissing: allowMissing)
+        return model
+    }
+
+    /// A model whose language model is built from `source` in `weights` form (`LlamaAssembly`: strict, no
+    /// placeholder initialisation) and whose tower (unless given) and projector are loaded as Float32 parameters.
+    static func assemble(_ config: LlavaConfig, source: any TensorSource, visionTower: CLIPVisionModel?,
+                         allowMissing: [LlavaComponent], weights: WeightForm) throws -> LlavaForConditionalGeneration {
+        let renamed = RenamedSource(source, rename: LlavaKeyMap.ourName(forCheckpointKey:))
+        let text = LlavaComponent.languageModel.prefix
+        let languageModel = try LlamaAssembly(config: config.textConfig,
+                                              source: RenamedSource(renamed) { $0.hasPrefix(text) ? String($0.dropFirst(text.count)) : nil },
+                                              form: weights).build()
+        var rng = SplitMix64(seed: 0)
+        let tower = visionTower ?? CLIPVisionModel(config.visionConfig, rng: &rng)
+        let projector = MultiModalProjector(config.projectorType, visionSize: config.projectorInputSize,
+                                            textSize: config.textConfig.hiddenSize, activation: config.projectorHiddenAct,
+                                            bias: config.multimodalProjectorBias, rng: &rng)
+        let model = LlavaForConditionalGeneration(config: config, visionTower: tower, projector: projector,
+                                                  languageModel: languageModel)
+        // The rest of the checkpoint: the tower and projector (names outside the three components are unexpected).
+        try model.loadWeights(from: RenamedSource(renamed) { $0.hasPrefix(text) ? nil : $0 },
+                              keepVisionTower: visionTower != nil, allowMissing: allowMissing + [.languageModel])
         return model
     }
 

@@ -2,7 +2,7 @@ import MLANCore
 
 /// Multi-head attention with grouped key/value heads and rotary positions (`LlamaAttention`).
 final class LlamaAttention: Module {
-    let qProj: Linear, kProj: Linear, vProj: Linear, oProj: Linear
+    var qProj: any LinearLayer, kProj: any LinearLayer, vProj: any LinearLayer, oProj: any LinearLayer
     let heads: Int, kvHeads: Int, headSize: Int, ropeTheta: Float
 
     init(_ c: LlamaConfig, rng: inout some RandomNumberGenerator) {
@@ -42,7 +42,7 @@ final class LlamaAttention: Module {
 
 /// Llama's gated feed-forward block (`LlamaMLP`): `down(act(gate(x)) * up(x))`, no biases.
 final class LlamaMLP: Module {
-    let gateProj: Linear, upProj: Linear, downProj: Linear
+    var gateProj: any LinearLayer, upProj: any LinearLayer, downProj: any LinearLayer
     let activation: ActivationKind
 
     init(_ dimension: Int, hidden: Int, activation: ActivationKind, rng: inout some RandomNumberGenerator) {
@@ -183,6 +183,13 @@ public final class LlamaForCausalLM: Module {
     /// Logits `[B, T, V]` for input embeddings `[B, T, D]`.
     public func logits(embeddings: Tensor, padding: [[Bool]]? = nil, cache: KVCache? = nil) -> Tensor {
         head(model(embeddings: embeddings, padding: padding, cache: cache))
+    }
+
+    /// Logits `[B, V]` of the last position for input embeddings `[B, T, D]` (the head runs on that position only).
+    public func lastLogits(embeddings: Tensor, padding: [[Bool]]? = nil, cache: KVCache? = nil) -> Tensor {
+        let hidden = model(embeddings: embeddings, padding: padding, cache: cache)  // [B, T, D]
+        let (b, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
+        return head(hidden.slice(axis: 1, (t - 1)..<t).reshaped([b, d]))           // [B, V]
     }
 
     /// Logits `[B, T, V]` for equal-length rows of token ids.

@@ -38,18 +38,18 @@ public enum LanguageModelLoader {
         let config = try LlamaConfig(gguf: file)
         let tokenizer = try file.tokenizer()
         let source = GGUFSource(file, config: config)
-        let model = try LlamaAssembly(config: config, source: source, gguf: source, form: weights).build()
+        let model = try LlamaAssembly(config: config, source: source, form: weights).build()
         let template = file.contains("tokenizer.chat_template") ? try file.string("tokenizer.chat_template") : nil
         return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: template, url: url, format: "gguf")
     }
 
     /// Loads a Hugging Face model directory (weights in one file or sharded, F32/F16/BF16, the tokenizer as
-    /// `TokenizerLoader.load(directory:config:)` finds it; `.native` is Float32 here).
+    /// `TokenizerLoader.load(directory:config:)` finds it). `.native` keeps BF16/F16 matrices in 16 bits, read in
+    /// place from the mapped shards; Float32 matrices stay Float32.
     public static func loadHuggingFace(directory: URL, weights: WeightForm = .f32) throws -> LoadedLanguageModel {
         let config = try LlamaConfig.load(from: directory.appendingPathComponent("config.json"))
         let tokenizer = try TokenizerLoader.load(directory: directory, config: config)
-        let model = try LlamaAssembly(config: config, source: SafetensorsSource(directory: directory), gguf: nil,
-                                      form: weights).build()
+        let model = try LlamaAssembly(config: config, source: SafetensorsSource(directory: directory), form: weights).build()
         return LoadedLanguageModel(model: model, tokenizer: tokenizer, chatTemplate: try chatTemplate(in: directory),
                                    url: directory, format: "huggingface")
     }

@@ -4,9 +4,9 @@ import MLANCore
 /// initialisation, and frozen matrices read in place from a mapped GGUF file.
 struct LlamaAssembly {
     let config: LlamaConfig
+    /// The checkpoint's tensors under Hugging Face names; `.native` takes its matrices' stored form from
+    /// `frozenMatrix(named:)` (GGUF blocks, BF16/F16 safetensors), read in place.
     let source: any TensorSource
-    /// For `.native` GGUF loads: the file and the Hugging Face name -> GGUF name map of its matrices.
-    let gguf: GGUFSource?
     let form: WeightForm
 
     /// Every parameter name a Float32 model of `config` has, with its shape, in visiting order.
@@ -79,7 +79,7 @@ struct LlamaAssembly {
 
     /// A weight matrix in this assembly's form.
     private func matrix(_ name: String) throws -> Matrix {
-        if form == .native, let gguf, let frozen = try gguf.frozenMatrix(named: name) { return .frozen(frozen) }
+        if form == .native, let frozen = try source.frozenMatrix(named: name) { return .frozen(frozen) }
         let w = try source.tensor(named: name)
         guard let type = form.encoding else { return .float32(w) }
         return .frozen(FrozenMatrix(encoding: w, as: type))

@@ -66,18 +66,20 @@ public enum MultimodalLoader {
     public static let towerShapes: [String: CLIPVisionConfig] = ["vit-l14-336": .vitL14_336, "vit-b16-224": .vitB16_224,
                                                                  "tiny": .tiny]
 
-    /// Loads or composes. `visionTower` is a CLIP directory or one of `towerShapes`' names (seeded weights).
+    /// Loads or composes. `visionTower` is a CLIP directory or one of `towerShapes`' names (seeded weights);
+    /// `weights` is how the language model holds its matrices (the tower and projector stay Float32).
     /// - Throws: `ModelError` / `CheckpointError` naming what does not fit.
-    public static func load(model url: URL, visionTower: String? = nil, seed: UInt64 = 42) throws -> LoadedMultimodalModel {
+    public static func load(model url: URL, visionTower: String? = nil, seed: UInt64 = 42,
+                            weights: WeightForm = .f32) throws -> LoadedMultimodalModel {
         var isDirectory: ObjCBool = false
         let configURL = url.appendingPathComponent("config.json")
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
            let data = try? Data(contentsOf: configURL), String(decoding: data, as: UTF8.self).contains("\"vision_config\"") {
-            let llava = try LlavaForConditionalGeneration.load(from: url)
+            let llava = try LlavaForConditionalGeneration.load(from: url, weights: weights)
             let tokenizer = try TokenizerLoader.load(directory: url, config: llava.config.textConfig)
             return LoadedMultimodalModel(model: llava, tokenizer: tokenizer, imageProcessor: try processor(directory: url, llava.config))
         }
-        let language = try LanguageModelLoader.load(from: url)
+        let language = try LanguageModelLoader.load(from: url, weights: weights)
         let tower: CLIPVisionModel
         let name = visionTower ?? "vit-l14-336"
         if let shape = towerShapes[name] {

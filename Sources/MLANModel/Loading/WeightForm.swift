@@ -16,6 +16,20 @@ public enum WeightForm: String, Sendable, CaseIterable {
     /// ggml's Q8_0 blocks (32 values, one binary16 scale), quantized from the stored values.
     case q8_0
 
+    /// The bytes a decoder matrix of `shape` (`[rows, columns]`) stored as `stored` takes in this form: `native`
+    /// keeps types with `FrozenMatrix` kernels and widens the rest to Float32.
+    public func bytes(ofMatrix shape: [Int], stored: GGMLType) -> Int {
+        let count = shape.reduce(1, *)
+        let type: GGMLType
+        switch self {
+        case .f32: type = .f32
+        case .bf16: type = .bf16
+        case .q8_0: type = .q8_0
+        case .native: type = FrozenMatrix.supports(stored) ? stored : .f32
+        }
+        return count / type.blockSize * type.bytesPerBlock
+    }
+
     /// The stored type a Float32 matrix is encoded in for this form (nil: keep Float32).
     var encoding: GGMLType? {
         switch self {
