@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MLANEval", targets: ["MLANEval"]),
         .library(name: "MLANExperiment", targets: ["MLANExperiment"]),
         .library(name: "MLANSupport", targets: ["MLANSupport"]),
+        .library(name: "MLANDistributed", targets: ["MLANDistributed"]),
         .executable(name: "mlan", targets: ["mlan-cli"]),
     ],
     dependencies: [
@@ -22,14 +23,17 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
         .target(name: "CQuant"),
+        // Open MPI's libmpi, loaded at run time (dlopen) by ranks that mpirun starts: nothing links MPI.
+        .target(name: "CMPI"),
+        .target(name: "MLANDistributed", dependencies: ["CMPI"]),
         .target(name: "MLANSupport"),
         // Run-time-dispatched vector kernels (per-function AVX-512 / AVX2 target attributes; no -march flags).
         .target(name: "CKernels"),
         .target(name: "MLANCore", dependencies: ["MLANSupport", "COpenBLAS", "CKernels", "CQuant"]),
         .target(name: "MLANData", dependencies: ["MLANSupport", "CPNG", "CJPEG"]),
         .target(name: "MLANModel", dependencies: ["MLANCore", "MLANData"]),
-        .target(name: "MLANTrain", dependencies: ["MLANCore", "MLANData", "MLANModel"]),
-        .target(name: "MLANEval", dependencies: ["MLANCore", "MLANData", "MLANModel"],
+        .target(name: "MLANTrain", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANDistributed"]),
+        .target(name: "MLANEval", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANDistributed"],
                 resources: [.copy("Resources/tasks")]),
         .target(name: "MLANExperiment", dependencies: ["MLANTrain", "MLANEval"]),
         .executableTarget(name: "mlan-cli", dependencies: [
