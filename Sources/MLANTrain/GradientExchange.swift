@@ -20,6 +20,8 @@ final class GradientExchange {
     /// (then their sum) and, for fixed order, the gathered shards `[ranks × bucket]`.
     private let local: [UnsafeMutableBufferPointer<Float>], gathered: [UnsafeMutableBufferPointer<Float>]
     private var requests: [CollectiveRequest?]
+    /// Buckets start in bucket order on every rank (MPI matches collectives by order): the next one to start.
+    private var nextBucket = 0
     /// Earlier shards' gradients on this rank (fixed order, several shards per rank), flattened per shard.
     private var snapshots: [[Float]] = []
     /// Whether each parameter had a gradient on this rank's shards.
@@ -63,6 +65,7 @@ final class GradientExchange {
     func reset() {
         readyCount = Array(repeating: 0, count: buckets.count)
         requests = Array(repeating: nil, count: buckets.count)
+        nextBucket = 0
         snapshots = []
         hadGradient = Array(repeating: false, count: parameters.count)
         waitSeconds = 0
@@ -71,12 +74,16 @@ final class GradientExchange {
     /// Whether buckets start during backward: one shard per rank, so a shard's final gradients are the rank's.
     var overlaps: Bool { parallel.ownShards.count == 1 }
 
-    /// Parameter `index`'s gradient on this rank is final: packs it, and starts its bucket when complete.
+    /// Parameter `index`'s gradient on this rank is final: packs it, and starts the buckets now complete, in
+    /// bucket order (ranks whose shards reach other parameters, e.g. no image, complete them in other orders).
     func ready(_ index: Int) {
         let b = bucketOf[index]
         pack(index, into: b)
         readyCount[b] += 1
-        if readyCount[b] == buckets[b].count { start(b) }
+        while nextBucket < buckets.count && readyCount[nextBucket] == buckets[nextBucket].count {
+            start(nextBucket)
+            nextBucket += 1
+        }
         for case let request? in requests { _ = request.test() }  // MPI progresses only inside MPI calls
     }
 
@@ -111,10 +118,11 @@ final class GradientExchange {
             summedExtras = sumInOrder(extras, width: extras.count / shards)
             flags = sumInOrder(flags, width: flags.count)
         } else {
-            for b in buckets.indices where requests[b] == nil {
-                for i in buckets[b] where readyCount[b] < buckets[b].count { pack(i, into: b) }
+            for b in nextBucket..<buckets.count {
+                for i in buckets[b] { pack(i, into: b) }
                 start(b)
             }
+            nextBucket = buckets.count
             flags = hadGradient.map { $0 ? 1 : 0 }
             for case let request? in requests { request.wait() }
             if case .fixedOrder = parallel.reduction {

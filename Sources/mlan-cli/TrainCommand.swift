@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLANDistributed
 import MLANTrain
 
 /// `mlan train --config FILE`: run one stage of the recipe (resumes from the newest checkpoint in its output);
@@ -28,9 +29,9 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         var runner = StageRunner(try StageConfig.load(from: URL(fileURLWithPath: config)))
-        let world = try DataParallel.launched()
-        var parallel = try DataParallel(communicator: world.communicator, reduction: reduction == .allReduce
-            ? .allReduce : .fixedOrder(shards: shards ?? world.communicator.size))
+        let world = try Launch.communicator()
+        var parallel = try DataParallel(communicator: world, reduction: reduction == .allReduce
+            ? .allReduce : .fixedOrder(shards: shards ?? world.size))
         parallel.bucketBytes = bucketKib << 10
         runner.parallel = parallel
         let result = try runner.run()
