@@ -25,7 +25,7 @@ enum DataParallelBenchmarks {
              sequence: 96, globalBatch: 32, microBatch: 16, steps: 5),
         // SmolLM2-135M's shape (TrainBenchmarks' case), 4 sequences of 256 tokens in micro-batches of 2.
         Case(name: "SmolLM2", config: TrainBenchmarks.cases.first { $0.name == "SmolLM2" }!.config,
-             sequence: 256, globalBatch: 4, microBatch: 2, steps: 3),
+             sequence: 256, globalBatch: 4, microBatch: 2, steps: 2),
     ]
 
     static func run() throws {
