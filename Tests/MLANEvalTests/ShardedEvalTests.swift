@@ -6,7 +6,7 @@ import Testing
 /// logs one process writes, byte for byte.
 @Suite(.serialized) struct ShardedEvalTests {
     @Test(.enabled(if: MPIRun.enabled, Comment(rawValue: MPIRun.skipReason)),
-          arguments: [("lm-eval", "boolq"), ("mlan", "boolq")])
+          arguments: [("lm-eval", "arc_easy"), ("mlan", "arc_easy")])
     func twoRanksWriteTheResultsOfOneProcess(protocolName: String, task: String) throws {
         let mlan = try #require(ProcessRun.builtExecutable("mlan"), "build with --build-tests, which builds mlan")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-sharded-\(UUID().uuidString)")
@@ -14,7 +14,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         func arguments(_ name: String) throws -> [String] {
             ["eval", "--model", try SharedPaths.smolLM2().path, "--tasks", task, "--protocol", protocolName,
-             "--limit", "7", "--batch-size", "2", "--output", folder.appendingPathComponent("\(name).json").path,
+             "--limit", "5", "--batch-size", "2", "--output", folder.appendingPathComponent("\(name).json").path,
              "--log-samples", folder.appendingPathComponent("\(name)-samples").path]
         }
         let shared = ["MLAN_SHARED": SharedPaths.shared.path]
