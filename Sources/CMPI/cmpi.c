@@ -41,7 +41,8 @@ int cmpi_load(const char *path, char *error, size_t error_size) {
     const char *candidates[] = {path, "libmpi.so.40", "libmpi.so"};
     void *library = NULL;
     char reasons[768] = "";
-    for (int i = path ? 0 : 1; i < 3 && !library; i++) {
+    // An explicit path is the only candidate: a wrong one must not silently load another MPI.
+    for (int i = path ? 0 : 1; i < (path ? 1 : 3) && !library; i++) {
         library = dlopen(candidates[i], RTLD_NOW | RTLD_GLOBAL);
         if (!library) {
             size_t used = strlen(reasons);

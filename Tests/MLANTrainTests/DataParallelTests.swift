@@ -57,6 +57,17 @@ import Testing
         return zip(a, b).map { abs($0 - $1) }.max().map { $0 / max(scale, .leastNormalMagnitude) } ?? 0
     }
 
+    @Test func aRankWhoseMPILibraryCannotLoadStopsWithAClearError() throws {
+        let tiny = try TinyLlavaStage()
+        defer { tiny.remove() }
+        let run = try MPIRun.runAlone(try Self.mlan(), ["train", "--config", try Self.stageConfig(tiny, "out").path],
+                                      environment: ["OMPI_COMM_WORLD_SIZE": "2", "MLAN_MPI_LIBRARY": "/nonexistent/libmpi.so"])
+        #expect(run.status != 0)
+        #expect(run.stderr.contains("started by an MPI launcher (OMPI_COMM_WORLD_SIZE is set)")
+                && run.stderr.contains("/nonexistent/libmpi.so") && run.stderr.contains("apt-get install"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: tiny.root.appendingPathComponent("out/checkpoints").path))
+    }
+
     // MARK: mpirun
 
     /// The tiny LLaVA's instruct stage for three steps (one epoch of two micro-batches each), checkpointing

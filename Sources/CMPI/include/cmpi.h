@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-// Loads libmpi (`path`, or libmpi.so.40 then libmpi.so when NULL) and resolves every symbol used here.
+// Loads libmpi (`path` only, or libmpi.so.40 then libmpi.so when NULL) and resolves every symbol used here.
 // Returns 0, or -1 with a message in `error` (at most `error_size` bytes, NUL-terminated).
 int cmpi_load(const char *path, char *error, size_t error_size);
 
