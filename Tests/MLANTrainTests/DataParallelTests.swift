@@ -122,13 +122,31 @@ import Testing
         #expect(try Self.weights(tiny, "alone") == Self.weights(tiny, "ranks"))
     }
 
+    /// Four conversations (two with images) in one global batch of four micro-batches: each of two ranks sums
+    /// two, so all-reduce groups the sum otherwise than one process's running sum (not the same bits).
+    static func fourExampleConfig(_ tiny: TinyLlavaStage, _ name: String) throws -> URL {
+        let url = try stageConfig(tiny, name)
+        let records = try JSONSerialization.jsonObject(with: Data(TinyLlavaStage.conversations.utf8)) as! [[String: Any]]
+        let data = tiny.root.appendingPathComponent("four.json")
+        try JSONSerialization.data(withJSONObject: records + records.map { r in
+            var copy = r
+            copy["id"] = "\(r["id"]!)-again"
+            return copy
+        }).write(to: data)
+        var config = try StageConfig.load(from: url)
+        config.data = [.init(file: data.path, dataset: "tiny", taskCluster: "colour")]
+        config.train.globalBatchSize = 4
+        try JSONEncoder().encode(config).write(to: url)
+        return url
+    }
+
     @Test(.enabled(if: MPIRun.enabled, Comment(rawValue: MPIRun.skipReason)))
     func twoRanksWithAllReduceStayWithinOneMillionthOfOneProcess() throws {
         let tiny = try TinyLlavaStage()
         defer { tiny.remove() }
-        let alone = try MPIRun.runAlone(try Self.mlan(), ["train", "--config", try Self.stageConfig(tiny, "alone").path])
+        let alone = try MPIRun.runAlone(try Self.mlan(), ["train", "--config", try Self.fourExampleConfig(tiny, "alone").path])
         #expect(alone.status == 0, "\(alone.stderr)")
-        let ranks = try MPIRun.run(ranks: 2, try Self.mlan(), ["train", "--config", try Self.stageConfig(tiny, "ranks").path,
+        let ranks = try MPIRun.run(ranks: 2, try Self.mlan(), ["train", "--config", try Self.fourExampleConfig(tiny, "ranks").path,
                                                                 "--bucket-kib", "0"])
         #expect(ranks.status == 0, "\(ranks.stderr)")
         let a = try SafetensorsFile.load(from: Self.weightsFile(tiny, "alone")).tensors()
