@@ -6,8 +6,10 @@
 ///
 /// ```swift
 /// let world = try Launch.communicator()
-/// var gradient: [Float] = localGradient()
+/// var gradient: [Float] = [1, 2]
 /// world.allReduceSum(&gradient)                 // every rank now holds the sum over ranks
+/// let request = world.startAllReduceSum(buffer) // or start it, compute, then wait
+/// request.wait()
 /// if world.rank == 0 { print("summed over \(world.size) processes") }
 /// ```
 public protocol Communicator: AnyObject {

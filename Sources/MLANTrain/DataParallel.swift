@@ -38,6 +38,10 @@ public struct DataParallel {
             throw TrainError.invalidConfig(field: "shards", reason: "\(shards) shards do not divide among "
                                            + "\(communicator.size) processes (use a positive multiple)")
         }
+        self.init(checked: communicator, reduction: reduction)
+    }
+
+    private init(checked communicator: any Communicator, reduction: Reduction) {
         self.communicator = communicator
         self.reduction = reduction
     }
@@ -50,7 +54,7 @@ public struct DataParallel {
     }
 
     /// One process, one shard: the plain trainer.
-    public static var single: DataParallel { try! DataParallel(communicator: SingleProcess()) }  // 1 divides 1
+    public static var single: DataParallel { DataParallel(checked: SingleProcess(), reduction: .allReduce) }
 
     /// Shards each global batch is cut into.
     public var shardCount: Int {

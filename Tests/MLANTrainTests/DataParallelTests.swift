@@ -19,6 +19,21 @@ import Testing
         #expect(throws: TrainError.self) { try DataParallel(communicator: SingleProcess(), reduction: .fixedOrder(shards: 0)) }
     }
 
+    /// The `Communicator` usage example, in a process no launcher started (a job of one).
+    @Test func communicatorUsageExample() throws {
+        let world = try Launch.communicator()
+        var gradient: [Float] = [1, 2]
+        world.allReduceSum(&gradient)
+        var values: [Float] = [3, 4]
+        values.withUnsafeMutableBufferPointer { buffer in
+            let request = world.startAllReduceSum(buffer)
+            request.wait()
+            #expect(request.test())
+        }
+        #expect(world.rank == 0 && world.size == 1 && gradient == [1, 2] && values == [3, 4])
+        #expect(world.allGather(bytes: [7]) == [[7]])
+    }
+
     /// Two steps of the tiny Llama on four examples (four micro-batches per step), plainly and with `parallel`.
     static func train(_ parallel: DataParallel) throws -> (weights: [String: [Float]], losses: [Float]) {
         var rng = SplitMix64(seed: 11)
