@@ -3,6 +3,8 @@ SHELL := /bin/bash
 SWIFT ?= swift
 RELEASE_TESTING := -c release -Xswiftc -enable-testing
 DEB_PACKAGES := libopenblas-dev liblapacke-dev libpng-dev libjpeg62-turbo-dev
+# Open MPI, for what runs several processes (the MPI tests, bench-mpi); building MLAN never needs it.
+MPI_DEB_PACKAGES := libopenmpi-dev openmpi-bin
 
 # OpenBLAS runs its AVX2 kernels on AVX-512 CPUs unless told otherwise (some images pin Haswell); its
 # SkylakeX kernels are ~2x faster there. MLAN_OPENBLAS_CORETYPE=NAME chooses another core explicitly.
@@ -12,15 +14,23 @@ else ifneq ($(shell grep -m1 -o -w avx512f /proc/cpuinfo 2>/dev/null),)
 export OPENBLAS_CORETYPE := SkylakeX
 endif
 
-.PHONY: setup models build test examples demo bench fuzz sanitize clean
+.PHONY: setup setup-mpi models build test examples demo bench bench-mpi fuzz sanitize clean
 
-setup:
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs the Debian packages of $(1) that are missing.
+define install-missing
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
 	  echo "Installing:$$missing"; \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
+endef
+
+setup:
+	$(call install-missing,$(DEB_PACKAGES))
+
+setup-mpi:
+	$(call install-missing,$(MPI_DEB_PACKAGES))
 
 models:
 	@bash Scripts/fetch-smollm2.sh
@@ -28,7 +38,8 @@ models:
 build: setup
 	$(SWIFT) build -c release
 
-test: setup models
+# The MPI tests (mpirun -np 2 on loopback) run here, so Open MPI is installed first.
+test: setup setup-mpi models
 	$(SWIFT) build --build-tests $(RELEASE_TESTING)
 	$(SWIFT) test --skip-build $(RELEASE_TESTING)
 	$(MAKE) --no-print-directory examples
@@ -50,6 +61,11 @@ demo: setup
 bench: setup models
 	$(SWIFT) build -c release --product mlan-bench
 	$$($(SWIFT) build -c release --show-bin-path)/mlan-bench
+
+# Data-parallel overlap: one stage-2 step on 2 ranks x 1 thread against 1 rank x 2 threads (Docs/BENCHMARKS.md).
+bench-mpi: setup setup-mpi models
+	$(SWIFT) build -c release --product mlan-bench
+	bash Scripts/bench-mpi.sh $$($(SWIFT) build -c release --show-bin-path)/mlan-bench
 
 # Coverage-guided fuzzing (libFuzzer + AddressSanitizer) of every parser that takes outside bytes: the Fuzz/
 # package, built apart so the main build never sees the sanitizer flags. FUZZ_SECONDS per target (default 180),

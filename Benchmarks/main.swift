@@ -15,6 +15,14 @@ if arguments == ["step"] {
     TrainBenchmarks.runSteps()
     exit(0)
 }
+// `dp:NAME` (under mpirun or alone) is for Scripts/bench-mpi.sh: one machine-readable line from rank 0.
+if arguments == ["dp"] {
+    do { try DataParallelBenchmarks.run() } catch {
+        FileHandle.standardError.write(Data("mlan-bench: \(error)\n".utf8))
+        exit(1)
+    }
+    exit(0)
+}
 
 print("MLAN benchmarks — OpenBLAS core \(BLAS.coreName), \(BLAS.threadCount) threads")
 print("(medians; compare ratios measured in this run)\n")

@@ -60,6 +60,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
     case notZeroShot([HeldOutViolation])
     /// A report or log file could not be written.
     case unwritableFile(path: String, reason: String)
+    /// Another process of a sharded evaluation failed (its own error is on its standard error).
+    case otherRankFailed(rank: Int, message: String)
 
     /// A one-line explanation for logs and error messages.
     public var description: String {
@@ -102,6 +104,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
                 + violations.map(\.description).joined(separator: "; ")
         case .unwritableFile(let path, let reason):
             return "cannot write \(path): \(reason)"
+        case .otherRankFailed(let rank, let message):
+            return "MPI rank \(rank) of the sharded evaluation failed: \(message)"
         }
     }
 }

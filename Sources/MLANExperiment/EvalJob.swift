@@ -1,11 +1,13 @@
 import Foundation
+import MLANDistributed
 import MLANEval
 import MLANModel
 import MLANSupport
 
 /// One `mlan eval` run as a value: which model, which tasks under which protocol, how documents are chosen,
 /// and where the reports go. `run()` builds the tasks, the scorer and the runner, writes every requested
-/// report, and returns the results.
+/// report, and returns the results. Started by `mpirun -np N`, the N processes share the documents and each
+/// returns the whole report; rank 0 alone writes the files.
 ///
 /// ```swift
 /// var job = EvalJob(model: URL(fileURLWithPath: "models/SmolLM2-135M-Instruct.Q4_1.gguf"), tasks: ["boolq"])
@@ -63,7 +65,10 @@ public struct EvalJob: Sendable {
         options.template = effectiveTemplate
         if let trainingManifest { options.trainingManifest = try TrainingManifest.load(from: trainingManifest) }
         let scorer = try AutomaticScorerFactory(weights: weights).makeScorer(model: model, template: effectiveTemplate)
-        let report = try EvalRunner(scorer: scorer, options: options).run(evalTasks)
+        var runner = EvalRunner(scorer: scorer, options: options)
+        runner.communicator = try Launch.communicator()
+        let report = try runner.run(evalTasks)
+        guard runner.communicator.rank == 0 else { return report }
         if let jsonOutput { try report.write(to: jsonOutput) }
         if let markdownOutput { try AtomicFile.write(Data(report.markdown.utf8), to: markdownOutput) }
         if let htmlOutput { try AtomicFile.write(Data(report.html.utf8), to: htmlOutput) }

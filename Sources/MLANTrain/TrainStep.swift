@@ -13,6 +13,8 @@ public struct TrainStep: Sendable, Equatable {
     public var usage: EfficiencyReport
     /// Seconds from the first forward pass to the optimizer update.
     public var seconds: Double
+    /// Of `seconds`, those spent after backward waiting for the gradients' exchange with other processes.
+    public var communicationSeconds: Double = 0
 
     /// Model positions processed (text tokens plus image tokens).
     public var positions: Int { usage.textTokens + usage.imageTokens }

@@ -37,12 +37,17 @@ public final class Trainer {
     private let schedule: LearningRateSchedule
     /// The newest checkpoint this run wrote or resumed from (named when the loss turns non-finite).
     public private(set) var lastCheckpoint: URL?
+    /// The job the global batches are spread over (one process unless given).
+    public let parallel: DataParallel
+    private var exchange: GradientExchange?
 
-    /// A trainer for `model` on `examples`; outputs (log, checkpoints) go to `runDirectory` when given.
+    /// A trainer for `model` on `examples`; outputs (log, checkpoints) go to `runDirectory` when given, and only
+    /// from `parallel`'s rank 0 (the other ranks read checkpoints there to resume, so it must be shared).
     /// Without a `profile`, FLOPs count trainable parameters 6·N·T and frozen ones 4·N·T on every position.
     /// - Throws: `TrainError` for an invalid config, an empty dataset or a model with every parameter frozen.
     public init(model: any TrainableModel, config: TrainConfig, examples: [Example], collator: Collator,
-                profile: ComputeProfile? = nil, runDirectory: URL?, label: String = "train") throws {
+                profile: ComputeProfile? = nil, runDirectory: URL?, label: String = "train",
+                parallel: DataParallel = .single) throws {
         try config.validate()
         guard !examples.isEmpty else { throw TrainError.emptyDataset("no examples") }
         self.model = model
@@ -57,8 +62,12 @@ public final class Trainer {
                                                  frozenBackpropParameters: model.parameterCount - trained)
         optimizer = AdamW(ParameterGroup.decayAndNoDecay(parameters, weightDecay: config.weightDecay),
                           beta1: config.adamBeta1, beta2: config.adamBeta2, eps: config.adamEpsilon)
-        if let runDirectory { try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true) }
-        log = try TrainLog(url: runDirectory?.appendingPathComponent("train_log.jsonl"), label: label)
+        self.parallel = parallel
+        if let runDirectory, parallel.isWriter {
+            try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        }
+        log = try TrainLog(url: parallel.isWriter ? runDirectory?.appendingPathComponent("train_log.jsonl") : nil, label: label)
+        log.printsProgress = parallel.isWriter
         let microBatches = (examples.count + config.microBatchSize - 1) / config.microBatchSize
         let perEpoch = (microBatches + config.accumulationSteps - 1) / config.accumulationSteps
         let total = min(config.maxSteps ?? Int.max, perEpoch * config.epochs)
@@ -93,6 +102,8 @@ public final class Trainer {
     /// One optimizer step over one global batch: each micro-batch's mean loss, weighted by its share of the
     /// global batch's supervised targets, is backpropagated (a micro-batch without targets is skipped); then
     /// the gradients are clipped, AdamW steps with the schedule's rate at `index`, and the gradients are zeroed.
+    /// Under data parallelism every rank passes the whole global batch and computes its own shards only; the
+    /// shards' gradients and losses are summed before the (identical) update.
     ///
     /// `run` calls it with consecutive indices; a custom loop must do the same for the schedule and AdamW's
     /// bias correction to match.
@@ -102,11 +113,30 @@ public final class Trainer {
         let started = Date()
         let targetTotal = microBatches.reduce(0) { $0 + $1.supervisedTargetCount }
         var loss: Float = 0
-        for batch in microBatches where batch.supervisedTargetCount > 0 {
-            let share = Float(batch.supervisedTargetCount) / Float(targetTotal)
-            let scaled = try model.loss(batch) * share  // the global batch's mean over its targets
-            scaled.backward()
-            loss += scaled.item
+        var waited = 0.0
+        if parallel.isTrivial {
+            for batch in microBatches where batch.supervisedTargetCount > 0 {
+                loss += try backpropagate(batch, targetTotal: targetTotal)
+            }
+        } else {
+            let exchange = self.exchange ?? GradientExchange(parameters: parameters.map(\.tensor), parallel: parallel)
+            self.exchange = exchange
+            exchange.reset()
+            var shardLosses: [Float] = []
+            for shard in parallel.ownShards {
+                let batches = microBatches[parallel.microBatches(ofShard: shard, count: microBatches.count)]
+                    .filter { $0.supervisedTargetCount > 0 }
+                var shardLoss: Float = 0
+                for (k, batch) in batches.enumerated() {
+                    // The rank's last backward reports each gradient as it completes: its bucket starts reducing.
+                    let watch = exchange.overlaps && parallel.bucketBytes > 0 && k == batches.count - 1
+                    shardLoss += try backpropagate(batch, targetTotal: targetTotal, exchange: watch ? exchange : nil)
+                }
+                shardLosses.append(shardLoss)
+                if !exchange.overlaps { exchange.snapshot() }
+            }
+            loss = exchange.finish(extras: shardLosses).reduce(0, +)
+            waited = exchange.waitSeconds
         }
         guard loss.isFinite else {
             throw TrainError.nonFiniteLoss(step: index + 1, loss: loss, lastCheckpoint: lastCheckpoint?.path)
@@ -116,7 +146,21 @@ public final class Trainer {
         optimizer.step(learningRate: Float(learningRate))
         for p in parameters { p.tensor.zeroGrad() }
         return TrainStep(index: index, loss: loss, learningRate: learningRate, gradNorm: norm,
-                         usage: usage(of: microBatches), seconds: Date().timeIntervalSince(started))
+                         usage: usage(of: microBatches), seconds: Date().timeIntervalSince(started),
+                         communicationSeconds: waited)
+    }
+
+    /// Backpropagates one micro-batch's loss scaled by its share of the global batch's targets; returns that
+    /// scaled loss. With `exchange`, each gradient is handed to it as soon as backward completes it.
+    private func backpropagate(_ batch: Batch, targetTotal: Int, exchange: GradientExchange? = nil) throws -> Float {
+        let share = Float(batch.supervisedTargetCount) / Float(targetTotal)
+        let scaled = try model.loss(batch) * share  // the global batch's mean over its targets
+        if let exchange {
+            scaled.backward(watching: parameters.map(\.tensor)) { exchange.ready($0) }
+        } else {
+            scaled.backward()
+        }
+        return scaled.item
     }
 
     /// Trains to the end (or through step `stopAfter`), resuming from the newest checkpoint in the run directory
@@ -135,6 +179,7 @@ public final class Trainer {
             log.note("Resumed from \(latest.path) at step \(done)")
             onEvent(.resumed(checkpoint: latest, step: done))
         }
+        try checkReplicas(step: done)
         model.setTraining(true)
         defer { model.setTraining(false) }
         let start = Date().addingTimeInterval(-efficiency.seconds)
@@ -158,6 +203,10 @@ public final class Trainer {
                                       elapsedSeconds: efficiency.seconds), totalSteps: totalSteps)
             }
             if let runDirectory, config.checkpointEvery > 0 && done % config.checkpointEvery == 0 || lastOfCall {
+                guard parallel.isWriter else {
+                    lastCheckpoint = Checkpointing.directory(step: done, in: runDirectory)
+                    continue
+                }
                 let saved = try Checkpointing.save(step: done, model: model, optimizer: optimizer, efficiency: efficiency,
                                                    config: config, in: runDirectory, keep: config.keepCheckpoints)
                 lastCheckpoint = saved
@@ -165,6 +214,26 @@ public final class Trainer {
             }
         }
         return TrainResult(efficiency: efficiency, records: log.records, finalLoss: lastLoss)
+    }
+
+    /// Under data parallelism, checks that every rank starts from the same step and the same trainable weights
+    /// (a rank that could not see rank 0's checkpoints, or built another model, would silently diverge).
+    private func checkReplicas(step: Int) throws {
+        guard parallel.communicator.size > 1 else { return }
+        var checksum = 0.0
+        for p in parameters {
+            p.tensor.withUnsafeBufferPointer { for (k, x) in $0.enumerated() { checksum += Double(x) * Double(k % 7 + 1) } }
+        }
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: Int64(step)) { bytes += $0 }
+        withUnsafeBytes(of: checksum.bitPattern) { bytes += $0 }
+        let all = parallel.communicator.allGather(bytes: bytes)
+        for (rank, other) in all.enumerated() where other != all[0] {
+            let theirs = other.withUnsafeBytes { $0.load(as: Int64.self) }, ours = all[0].withUnsafeBytes { $0.load(as: Int64.self) }
+            throw TrainError.resumeMismatch(path: runDirectory?.path ?? "(no run directory)", reason: theirs != ours
+                ? "rank \(rank) starts at step \(theirs), rank 0 at step \(ours): every rank must see rank 0's run directory"
+                : "rank \(rank) holds other trainable weights than rank 0: every rank must build the same model")
+        }
     }
 
     /// The examples, tokens, supervised targets and FLOPs of `batches`, as one optimizer step.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLANDistributed
 import MLANEval
 import MLANExperiment
 
@@ -70,6 +71,7 @@ struct EvalCommand: ParsableCommand {
         job.jsonOutput = URL(fileURLWithPath: output)
         job.markdownOutput = markdown.map { URL(fileURLWithPath: $0) }
         job.htmlOutput = html.map { URL(fileURLWithPath: $0) }
-        print(try job.run().markdown, terminator: "")
+        let report = try job.run()
+        if try Launch.communicator().rank == 0 { print(report.markdown, terminator: "") }
     }
 }

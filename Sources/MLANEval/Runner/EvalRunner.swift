@@ -1,5 +1,6 @@
 import Foundation
 import MLANCore
+import MLANDistributed
 
 /// Runs tasks against a scorer: held-out checks, document selection, batched requests, scoring,
 /// aggregation with standard errors, per-sample logs and progress.
@@ -18,6 +19,10 @@ public struct EvalRunner {
     public var options: EvalOptions
     /// Where progress goes.
     public let progress: ProgressReporter
+    /// The processes sharing the work (`mpirun -np N`): each scores every N-th batch of documents, and every
+    /// process then aggregates all of them, so the report is the one a single process makes; only rank 0
+    /// reports progress and writes sample logs.
+    public var communicator: any Communicator = SingleProcess()
 
     /// A runner for `scorer`.
     public init(scorer: any Scorer, options: EvalOptions = EvalOptions(), progress: ProgressReporter = ProgressReporter()) {
@@ -54,22 +59,35 @@ public struct EvalRunner {
         let instances = try selected.map { try task.instance(for: documents[$0], index: $0) }
         var items: [MetricKey: [MetricItem]] = [:]
         var logLines: [String] = []
-        progress.start(task: task.name, total: instances.count)
-        for start in stride(from: 0, to: instances.count, by: options.batchSize) {
-            let batch = start..<min(start + options.batchSize, instances.count)
-            let responses = try respond(to: instances[batch])
+        let (rank, size) = (communicator.rank, communicator.size)
+        let batches = stride(from: 0, to: instances.count, by: options.batchSize).map {
+            $0..<min($0 + options.batchSize, instances.count)
+        }
+        if rank == 0 { progress.start(task: task.name, total: instances.count) }
+        let local = Result { () throws -> [Int: [[Response]]] in
+            var answered: [Int: [[Response]]] = [:]
+            for index in stride(from: rank, to: batches.count, by: size) {
+                answered[index] = try respond(to: instances[batches[index]])
+                if rank == 0 { progress.advance(by: batches[index].count) }  // rank 0's own share
+            }
+            return answered
+        }
+        let responses = size == 1 ? try local.get() : try ResponseExchange.allGather(local, over: communicator)
+        if rank == 0 && size > 1 {  // the other ranks' shares, now gathered
+            progress.advance(by: batches.indices.filter { $0 % size != 0 }.reduce(0) { $0 + batches[$1].count })
+        }
+        for (index, batch) in batches.enumerated() {
             for (offset, position) in batch.enumerated() {
                 let instance = instances[position]
-                let scored = try instance.score(responses[offset], metrics: task.info.metrics, task: task.name)
+                let scored = try instance.score(responses[index]![offset], metrics: task.info.metrics, task: task.name)
                 for (key, item) in scored.items { items[key, default: []].append(item) }
-                if options.sampleLogDirectory != nil {
+                if options.sampleLogDirectory != nil && rank == 0 {
                     logLines.append(try logLine(instance, documentIndex: selected[position], scored: scored))
                 }
             }
-            progress.advance(by: batch.count)
         }
-        progress.finish()
-        if let directory = options.sampleLogDirectory {
+        if rank == 0 { progress.finish() }
+        if let directory = options.sampleLogDirectory, rank == 0 {
             try EvalReport.writeAtomically(logLines.joined(), to: directory.appendingPathComponent("samples_\(task.name).jsonl"))
         }
         var metrics: [MetricKey: AggregatedMetric] = [:]

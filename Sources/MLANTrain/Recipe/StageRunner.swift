@@ -6,11 +6,16 @@ import MLANModel
 /// Runs one `StageConfig`: loads or composes the model, builds the examples (and the mixture, with its
 /// manifest), freezes per stage, trains with resume, and saves the model in Hugging Face layout to
 /// `OUTPUT/model` with its tokenizer, chat template and image processor (see `LlavaForConditionalGeneration.save`).
+///
+/// Started by `mpirun -np N`, the stage trains data-parallel over the N processes (`DataParallel`); rank 0
+/// alone writes the output folder, which the other ranks must see to resume.
 public struct StageRunner {
     /// The stage to run.
     public let config: StageConfig
     /// Whether training progress goes to standard error.
     public var printsProgress = true
+    /// The data parallelism to train with; nil: all-reduce over the MPI job this process was started in, if any.
+    public var parallel: DataParallel?
 
     /// A runner for one stage.
     public init(_ config: StageConfig) { self.config = config }
@@ -19,6 +24,7 @@ public struct StageRunner {
     /// - Throws: config, data, model and training errors, each naming what failed.
     @discardableResult
     public func run() throws -> TrainResult {
+        let parallel = try self.parallel ?? DataParallel.launched()
         let output = URL(fileURLWithPath: config.output)
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         let (llava, tokenizer) = try loadModel()
@@ -31,7 +37,8 @@ public struct StageRunner {
         let imageToken = llava.config.imageTokenIndex
         let collator = Collator(padID: tokenizer.padTokenID ?? tokenizer.eosTokenID ?? 0, maxLength: config.train.maxLength,
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
-        let examples = try makeExamples(tokenizer: tokenizer, imageToken: imageToken, output: output)
+        let examples = try makeExamples(tokenizer: tokenizer, imageToken: imageToken,
+                                        output: parallel.isWriter ? output : nil)
         let model: any TrainableModel
         let profile: ComputeProfile?  // nil: the language model alone, every parameter on every token
         switch config.stage {
@@ -46,9 +53,10 @@ public struct StageRunner {
             (model, profile) = (LlavaTrainingModel(llava, images: pixelStore(llava)), ComputeProfile(llava))
         }
         let trainer = try Trainer(model: model, config: config.train, examples: examples, collator: collator,
-                                  profile: profile, runDirectory: output, label: config.stage.rawValue)
-        trainer.log.printsProgress = printsProgress
+                                  profile: profile, runDirectory: output, label: config.stage.rawValue, parallel: parallel)
+        trainer.log.printsProgress = printsProgress && parallel.isWriter
         let result = try trainer.run()
+        guard parallel.isWriter else { return result }
         try llava.save(to: output.appendingPathComponent("model"), tokenizer: tokenizer,
                        imageProcessor: pixelStore(llava).processor,
                        chatTemplate: JinjaChatTemplate.source(for: try BuiltinTemplates.named(templateName)))
@@ -84,7 +92,8 @@ public struct StageRunner {
         return (llava, loaded.tokenizer)
     }
 
-    private func makeExamples(tokenizer: any Tokenizer, imageToken: Int, output: URL) throws -> [Example] {
+    /// The stage's examples; the mixture's manifest is written into `output` when given.
+    private func makeExamples(tokenizer: any Tokenizer, imageToken: Int, output: URL?) throws -> [Example] {
         if config.stage == .pretrain {
             let eos = tokenizer.eosTokenID.map { [$0] } ?? []
             return try config.data.flatMap { file in
@@ -104,7 +113,7 @@ public struct StageRunner {
             let mixture = try Mixture.build(name: "mixture", sources: sources,
                                             plan: .modalities(languageFraction: spec.languageFraction, total: spec.total),
                                             seed: config.seed ?? config.train.seed)
-            try mixture.write(to: output.appendingPathComponent("mixture.json"))
+            if let output { try mixture.write(to: output.appendingPathComponent("mixture.json")) }
             records = mixture.records
         }
         let template = try BuiltinTemplates.named(templateName)
