@@ -65,7 +65,7 @@ fuzz: setup
 # The Core, Data and Model tests under AddressSanitizer, the parallel kernels' tests under ThreadSanitizer;
 # debug builds in their own build folders. See Docs/RELIABILITY.md.
 ASAN_SUITES := MLANCoreTests|MLANDataTests|MLANModelTests
-TSAN_SUITES := FastKernelTests|KernelReferenceTests|ComposedReferenceTests|GGUFBlockTests
+TSAN_SUITES := FastKernelTests|KernelReferenceTests|ComposedReferenceTests|GGUFBlockTests|FrozenMatrixTests|IndependentJobsTests
 sanitize: setup models
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \

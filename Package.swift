@@ -36,7 +36,7 @@ let package = Package(
             "MLANCore", "MLANData", "MLANModel", "MLANTrain", "MLANEval", "MLANExperiment",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "mlan-bench", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANEval"],
+        .executableTarget(name: "mlan-bench", dependencies: ["MLANCore", "MLANData", "MLANModel", "MLANTrain", "MLANEval"],
                           path: "Benchmarks", exclude: ["pytorch_train_step.py"]),
         .target(name: "MLANTestSupport", path: "Tests/Support"),
         .testTarget(name: "MLANCoreTests", dependencies: ["MLANCore", "CKernels", "MLANTestSupport"]),
