@@ -9,7 +9,8 @@ import Testing
 /// `Benchmarks/MemoryBenchmarks.swift`), so the other tests running in this process cannot move the figures. The
 /// training run is 300 steps of a tiny Llama with the real `Trainer` (checkpoints every 50) over 64 Alpaca
 /// examples, 16 steps an epoch: the warm-up (the first 50 steps) has seen every batch shape the rest of the run
-/// can make. The evaluation is four passes over the same 100 HellaSwag documents; the first pass is the warm-up.
+/// can make. The evaluation is one run over the first 100 HellaSwag documents four times; the first round is the
+/// warm-up.
 @Suite struct FlatMemoryTests {
     /// Growth allowed after the warm-up, in MiB. A leak of one small tensor per step (the tiny model's logits,
     /// 4 × 128 × 384 floats = 0.75 MiB) exceeds it within a dozen steps; a leaked buffer per document within 16
@@ -54,6 +55,6 @@ import Testing
 
     @Test func evaluatedDocumentsKeepAFlatProfile() throws {
         let samples = try Self.measure("eval-quick", kind: "eval")
-        try Self.expectFlat(samples, warmUp: 100, last: 400, "4 × 100 HellaSwag documents")
+        try Self.expectFlat(samples, warmUp: 100, last: 400, "100 HellaSwag documents four times")
     }
 }
