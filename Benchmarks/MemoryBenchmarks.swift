@@ -75,11 +75,17 @@ enum MemoryBenchmarks {
         print("Memory, training: Llama \(model.parameterCount) parameters, \(examples.count) Alpaca examples "
             + "(BPE \(tokenizer.vocabularySize)), \(trainer.totalSteps) steps of \(config.globalBatchSize) × ≤ "
             + "\(config.maxLength) tokens, checkpoint every \(config.checkpointEvery), \(BLAS.threadCount) threads")
+        // `MLAN_MEMORY_LEAK_KIB=N` keeps N KiB more per step: how `FlatMemoryTests` shows that its check fails on a leak.
+        let leak = Int(ProcessInfo.processInfo.environment["MLAN_MEMORY_LEAK_KIB"] ?? "") ?? 0
+        var leaked: [[UInt8]] = []
         var samples = [sample("train", 0)]
         let started = Date()
         try trainer.run { event in
-            if case .step(let step, _) = event, (step.index + 1) % every == 0 { samples.append(sample("train", step.index + 1)) }
+            guard case .step(let step, _) = event else { return }
+            if leak > 0 { leaked.append([UInt8](repeating: 1, count: leak << 10)) }
+            if (step.index + 1) % every == 0 { samples.append(sample("train", step.index + 1)) }
         }
+        if leak > 0 { print("memory train leaked \(leaked.count) × \(leak) KiB on purpose") }
         summarize("train", samples, warmUp: trainer.totalSteps / 6, unit: "step", seconds: Date().timeIntervalSince(started))
     }
 
