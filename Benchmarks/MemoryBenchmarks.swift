@@ -9,7 +9,7 @@ import MLANTrain
 ///
 /// `memory:train` trains a small Llama with the real `Trainer` (checkpoints included) on Alpaca records for
 /// 2000 steps; `memory:eval` scores SmolLM2-135M-Instruct (native weights; a small random model when
-/// `models/` lacks it) on 2000 HellaSwag documents. `memory:train-quick` and `memory:eval-quick` are the sizes
+/// `models/` lacks it) on 2000 HellaSwag documents, `memory:eval-random` a small random model on 5000. `memory:train-quick` and `memory:eval-quick` are the sizes
 /// `Tests/MLANTrainTests/FlatMemoryTests` runs: 300 steps of a tiny model, and one run over the same 100 documents
 /// four times. Each prints machine-readable lines `memory KIND COUNT CURRENT_MiB PEAK_MiB` (current: resident
 /// pages from `/proc/self/statm`; peak: `VmHWM`), then a summary of the growth after the warm-up.
@@ -25,15 +25,19 @@ enum MemoryBenchmarks {
             .records
     }
 
-    /// Runs the workloads named on the command line (`memory:train`, `memory:eval`, their `-quick` forms).
+    /// Runs the workloads named on the command line (`memory:train`, `memory:eval`, `memory:eval-random`, the
+    /// `-quick` forms).
     static func run() {
         let picked = Set(CommandLine.arguments.filter { $0.hasPrefix("memory:") }.map { String($0.dropFirst(7)) })
         do {
             if picked.contains("train") { try train(quick: false) }
             if picked.contains("train-quick") { try train(quick: true) }
             if picked.contains("eval") { try eval(quick: false) }
+            if picked.contains("eval-random") { try eval(quick: false, smolLM2: false) }
             if picked.contains("eval-quick") { try eval(quick: true) }
-            if picked.isEmpty { print("memory: name a workload: memory:train, memory:eval, memory:train-quick, memory:eval-quick\n") }
+            if picked.isEmpty {
+                print("memory: name a workload: memory:train, memory:eval, memory:eval-random, memory:train-quick, memory:eval-quick\n")
+            }
         } catch {
             print("memory: failed: \(error)")
             exit(1)
@@ -91,11 +95,12 @@ enum MemoryBenchmarks {
 
     // MARK: Evaluation
 
-    /// Scores 2000 HellaSwag documents with SmolLM2 (quick: the first 100 four times over, tiny model),
+    /// Scores 2000 HellaSwag documents with SmolLM2 (without `smolLM2`: 5000 with a tiny random model; quick: the
+    /// first 100 four times over, tiny model),
     /// sampling memory after every batch of 16 documents.
-    static func eval(quick: Bool) throws {
+    static func eval(quick: Bool, smolLM2: Bool = true) throws {
         let model: LlamaForCausalLM, tokenizer: any Tokenizer, name: String
-        if !quick, FileManager.default.fileExists(atPath: ModelBenchmarks.modelPath.path) {
+        if !quick, smolLM2, FileManager.default.fileExists(atPath: ModelBenchmarks.modelPath.path) {
             let loaded = try LanguageModelLoader.load(from: ModelBenchmarks.modelPath, weights: .native)
             (model, tokenizer, name) = (loaded.model, loaded.tokenizer, "SmolLM2-135M-Instruct (Q4_1, native)")
         } else {
@@ -106,7 +111,7 @@ enum MemoryBenchmarks {
                                                  maxPositionEmbeddings: 512), rng: &rng)
             (tokenizer, name) = (bpe, "random Llama \(model.parameterCount) parameters (BPE \(bpe.vocabularySize))")
         }
-        let (repeats, documents) = quick ? (4, 100) : (1, 2000)
+        let (repeats, documents) = quick ? (4, 100) : (1, smolLM2 ? 2000 : 5000)
         let hellaswag = try BuiltinTasks.task(named: "hellaswag", protocol: .lmEval,
                                               options: BuiltinTaskOptions(dataDirectory: EvalBenchmarks.dataDirectory))
         let task = repeated(hellaswag, first: documents, times: repeats)
