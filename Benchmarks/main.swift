@@ -33,3 +33,5 @@ for suite in ModelBenchmarks.all where wants(suite.name) {
 }
 // Opt-in only (minutes of child runs): `mlan-bench contention:L`.
 if arguments.contains("contention") { ContentionBenchmarks.run() }
+// Opt-in only (minutes): `mlan-bench memory:train memory:eval` (see MemoryBenchmarks).
+if arguments.contains("memory") { MemoryBenchmarks.run() }

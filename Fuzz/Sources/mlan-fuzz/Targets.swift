@@ -25,7 +25,7 @@ extension FuzzTarget {
                 if info.dtype.isFloatingPoint { _ = try? file.tensor(named: name) } else { _ = try? file.integers(named: name) }
             }
         },
-        FuzzTarget(name: "gguf") { bytes in
+        FuzzTarget(name: "gguf", body: { bytes in
             guard let file = try? GGUFFile(bytes: bytes, path: "fuzz.gguf") else { return }
             for key in file.metadataKeys {
                 _ = try? file.string(key); _ = try? file.int(key); _ = try? file.double(key); _ = try? file.bool(key)
@@ -37,7 +37,7 @@ extension FuzzTarget {
             }
             _ = try? LlamaConfig(gguf: file)
             if let tokenizer = try? file.tokenizer() { exercise(tokenizer) }
-        },
+        }, seeds: { SmallSeeds.ggufVocabulary().map { ["llama-spm-\(SmallSeeds.pieces).gguf": $0] } ?? [:] }),
         FuzzTarget(name: "png") { bytes in
             _ = try? ImageDecoder.decodePNG(bytes, name: "fuzz.png")
         },
@@ -49,18 +49,23 @@ extension FuzzTarget {
             if let tokenizer = try? BPETokenizer.load(from: url) { exercise(tokenizer) }
             if let tokenizer = try? LlamaTokenizer.load(from: url) { exercise(tokenizer) }
         }, seeds: {
-            // A small trained tokenizer: the fixtures' tokenizer.json files are megabytes, slow to mutate.
+            // A small trained tokenizer and a small Llama one: the fixtures' tokenizer.json files are megabytes,
+            // slow to mutate.
             let trainer = BPETrainer(vocabularySize: 300, specialTokens: ["<|endoftext|>", "<image>"])
             let url = Scratch.root.appendingPathComponent("seed-tokenizer.json")
-            guard let tokenizer = try? trainer.train(texts: [probeText, "the red cube is left of the blue ball"]),
-                  (try? tokenizer.write(to: url)) != nil, let data = try? Data(contentsOf: url) else { return [:] }
-            return ["small-bpe.json": [UInt8](data)]
+            var seeds: [String: [UInt8]] = [:]
+            if let tokenizer = try? trainer.train(texts: [probeText, "the red cube is left of the blue ball"]),
+               (try? tokenizer.write(to: url)) != nil, let data = try? Data(contentsOf: url) {
+                seeds["small-bpe.json"] = [UInt8](data)
+            }
+            seeds["llama-\(SmallSeeds.pieces).json"] = SmallSeeds.llamaTokenizerJSON()
+            return seeds
         }),
-        FuzzTarget(name: "tokenizer-model") { bytes in
+        FuzzTarget(name: "tokenizer-model", body: { bytes in
             guard let vocabulary = try? SentencePieceVocabulary(modelProto: bytes, file: "tokenizer.model"),
                   let tokenizer = try? LlamaTokenizer(vocabulary: vocabulary) else { return }
             exercise(tokenizer)
-        },
+        }, seeds: { SmallSeeds.sentencePieceModel().map { ["llama-\(SmallSeeds.pieces).model": $0] } ?? [:] }),
         FuzzTarget(name: "task") { bytes in
             _ = try? TaskDefinition.load(from: Scratch.file("task.json", bytes))
         },
