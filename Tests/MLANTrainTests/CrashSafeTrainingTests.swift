@@ -127,7 +127,9 @@ import Testing
             let before = Checkpointing.latest(in: run.output("killed"))?.lastPathComponent
             let process = try run.start("killed")
             let killed: Bool
-            if attempt < 3 || attempt % 2 == 1 {  // a seeded random moment in the first quarter of a run's length
+            // Three kills at random moments, then kills during checkpoint writes until three have landed (each needs
+            // a step of progress, so they come before the run can finish, even on a loaded machine), then both in turn.
+            if attempt < 3 || (kills.duringWrite >= 3 && attempt % 2 == 1) {  // a seeded moment in a run's first quarter
                 let at = Date().addingTimeInterval(Double(rng.next() % 1000) / 4000 * duration)
                 killed = Self.kill(process, within: duration * 3) { Date() >= at }
                 if killed { kills.duringStep += 1 }
