@@ -12,8 +12,7 @@ public protocol LinearLayer: Module {
 /// The weight is a trainable Float32 parameter, or a frozen `FrozenMatrix` kept in its stored type (a quantized
 /// or 16-bit checkpoint's block format). A frozen weight is not a parameter: `visit(_:)` reports only the bias.
 public final class Linear: LinearLayer {
-    private enum Storage { case float32(Tensor), frozen(FrozenMatrix) }
-    private var storage: Storage
+    private var storage: WeightStorage
     /// `[out]`, if present.
     public let bias: Tensor?
 
@@ -43,18 +42,10 @@ public final class Linear: LinearLayer {
 
     /// `[out, in]` in Float32: the parameter itself, or for a frozen stored-form weight a dequantized copy
     /// (not a parameter; writing to it changes nothing).
-    public var weight: Tensor {
-        switch storage {
-        case .float32(let w): return w
-        case .frozen(let m): return m.dequantized()
-        }
-    }
+    public var weight: Tensor { storage.float32 }
 
     /// The stored-form weight, when the layer has one.
-    public var frozenWeight: FrozenMatrix? {
-        if case .frozen(let m) = storage { return m }
-        return nil
-    }
+    public var frozenWeight: FrozenMatrix? { storage.frozen }
 
     /// The input and output sizes.
     public var inFeatures: Int {
@@ -99,8 +90,7 @@ public final class Linear: LinearLayer {
 /// A lookup table of `count` vectors of size `dimension`, held as a Float32 parameter or a frozen stored-form
 /// matrix (then not a parameter).
 public final class Embedding: Module {
-    private enum Storage { case float32(Tensor), frozen(FrozenMatrix) }
-    private let storage: Storage
+    private let storage: WeightStorage
 
     /// A table initialised from N(0, std²).
     public init(_ count: Int, _ dimension: Int, std: Float = 1, rng: inout some RandomNumberGenerator) {
@@ -117,18 +107,10 @@ public final class Embedding: Module {
     public init(frozen weight: FrozenMatrix) { storage = .frozen(weight) }
 
     /// `[count, dimension]` in Float32: the parameter, or for a frozen table a dequantized copy.
-    public var weight: Tensor {
-        switch storage {
-        case .float32(let w): return w
-        case .frozen(let m): return m.dequantized()
-        }
-    }
+    public var weight: Tensor { storage.float32 }
 
     /// The stored-form table, when it has one.
-    public var frozenWeight: FrozenMatrix? {
-        if case .frozen(let m) = storage { return m }
-        return nil
-    }
+    public var frozenWeight: FrozenMatrix? { storage.frozen }
 
     public func visit(_ v: inout ParameterVisitor) {
         if case .float32(let w) = storage { v.parameter("weight", w) }
@@ -148,5 +130,24 @@ public final class Embedding: Module {
         case .float32(let w): return hidden.matmul(w, transposeOther: true)
         case .frozen(let m): return m.multiply(hidden)
         }
+    }
+}
+
+/// A layer's weight: a Float32 parameter, or a frozen matrix in its stored form.
+enum WeightStorage {
+    case float32(Tensor), frozen(FrozenMatrix)
+
+    /// The parameter, or a dequantized copy of the frozen matrix (not a parameter).
+    var float32: Tensor {
+        switch self {
+        case .float32(let w): return w
+        case .frozen(let m): return m.dequantized()
+        }
+    }
+
+    /// The frozen matrix, when the weight is one.
+    var frozen: FrozenMatrix? {
+        if case .frozen(let m) = self { return m }
+        return nil
     }
 }
