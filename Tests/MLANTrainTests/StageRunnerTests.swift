@@ -48,4 +48,31 @@ import Testing
         #expect(e.imageTokens == 0 && e.examples == 2)
         #expect(e.flops == 6 * Self.counts(tiny.llava).language * Double(e.textTokens))
     }
+
+    @Test func pretrainSavesTheLanguageModelItTrained() throws {
+        let tiny = try TinyLlavaStage()
+        defer { tiny.remove() }
+        let text = tiny.root.appendingPathComponent("corpus.txt")
+        try Data("the sky is blue\nthe square is red\n".utf8).write(to: text)
+        // Composed from a language model without a vision tower: no ViT-L is built, only the LLM is saved.
+        let language = tiny.root.appendingPathComponent("language")
+        try HuggingFaceWriter.save(tiny.llava.languageModel, tokenizer: try TokenizerLoader.load(
+            directory: tiny.root.appendingPathComponent("model"), config: tiny.llava.config.textConfig), to: language)
+        var config = try tiny.config("pretrain")
+        config.model = .init(languageModel: language.path)
+        config.data = [.init(file: text.path, dataset: "corpus", taskCluster: "text")]
+        config.train.epochs = 3  // one step each; the first has the warm-up's learning rate of 0
+        var runner = StageRunner(config)
+        runner.printsProgress = false
+        try runner.run()
+        let saved = URL(fileURLWithPath: config.output).appendingPathComponent("model")
+        let config0 = try JSONSerialization.jsonObject(with: Data(contentsOf: saved.appendingPathComponent("config.json")))
+        #expect((config0 as? [String: Any])?["model_type"] as? String == "llama")
+        let trained = try LanguageModelLoader.load(from: saved).model
+        let untrained = try LanguageModelLoader.load(from: language).model
+        let ids = [[3, 7, 11, 5]]
+        #expect(trained.config.vocabSize == untrained.config.vocabSize)
+        let changed = zip(trained.logits(ids: ids).scalars, untrained.logits(ids: ids).scalars).contains { $0 != $1 }
+        #expect(changed, "the saved model is the trained one")
+    }
 }

@@ -2,6 +2,10 @@
 /// comparisons), in every answer format a micro world task uses. They stand for what the paper's base LLMs
 /// (Vicuna, Llama 2) and its language mixtures already hold: instruction following in many formats.
 ///
+/// Some questions are lookups in a short list given in the prompt (does the list hold a word, which number goes
+/// with a word, which word follows another): reading by content, the skill a scene question needs, about content
+/// that is not a scene.
+///
 /// Each format has several instruction phrasings, none of which contains a held-out instruction
 /// (``MicroPrompt/heldOutInstructions``); replies are the bare answer or a sentence that quotes it
 /// (`The answer is "B".`), as a chat model answers. A held-out cluster therefore finds its answer format and its
@@ -11,6 +15,8 @@
 /// Is 7 greater than 3? Reply with yes or no.                          → yes
 /// Question: What is 2 plus 3?\nA: 4\nB: 5\nC: 7\nPick the correct option and give its letter.  → The answer is "B".
 /// Statement: the word "river" has 5 letters. Answer true or false.     → true
+/// Does the list "lamp, river, stone" contain "river"? Reply with yes or no.  → yes
+/// cat: 4, dog: 7, bird: 2. Which number goes with "dog"? Give the number.   → 7
 /// ```
 public struct GenericInstruction: Sendable, Hashable {
     /// The answer format: ``MicroAnswerFormat`` `yesNo`, `letter`, `trueFalse`, `word` or `number`.
@@ -102,7 +108,7 @@ public struct GenericInstruction: Sendable, Hashable {
 
     /// A comparison or property claim and its question form, true or false as asked.
     private static func claim(truth: Bool, using rng: inout SplitMix64) -> (question: String, statement: String) {
-        switch rng.nextInt(below: 4) {
+        switch rng.nextInt(below: 5) {
         case 0:
             var (a, b) = (rng.nextInt(below: 20), rng.nextInt(below: 20))
             if a == b { b += 1 }
@@ -116,15 +122,20 @@ public struct GenericInstruction: Sendable, Hashable {
             let word = words[rng.nextInt(below: words.count)]
             let length = truth ? word.count : word.count + (rng.nextInt(below: 2) == 0 ? 1 : -1)
             return ("Does the word \"\(word)\" have \(length) letters?", "the word \"\(word)\" has \(length) letters")
-        default:
+        case 3:
             let even = 2 * rng.nextInt(below: 10), odd = 2 * rng.nextInt(below: 10) + 1
             let n = truth ? even : odd
             return ("Is \(n) an even number?", "\(n) is an even number")
+        default:
+            let picked = rng.sample(words, count: 4)  // a list of three, and a fourth word it lacks
+            let list = Array(picked.prefix(3)), asked = truth ? list[rng.nextInt(below: 3)] : picked[3]
+            let quoted = "\"" + list.joined(separator: ", ") + "\""
+            return ("Does the list \(quoted) contain \"\(asked)\"?", "the list \(quoted) contains \"\(asked)\"")
         }
     }
 
     private static func wordQuestion(using rng: inout SplitMix64) -> (String, String) {
-        switch rng.nextInt(below: 3) {
+        switch rng.nextInt(below: 4) {
         case 0:
             var pair = rng.sample(words, count: 2)
             while pair[0].count == pair[1].count { pair = rng.sample(words, count: 2) }
@@ -133,14 +144,18 @@ public struct GenericInstruction: Sendable, Hashable {
         case 1:
             let (a, b) = opposites[rng.nextInt(below: opposites.count)]
             return rng.nextInt(below: 2) == 0 ? ("What is the opposite of \"\(a)\"?", b) : ("What is the opposite of \"\(b)\"?", a)
-        default:
+        case 2:
             let n = rng.nextInt(below: numberWords.count)
             return ("Which word names the number \(n)?", numberWords[n])
+        default:
+            let list = rng.sample(words, count: 3 + rng.nextInt(below: 2))
+            let i = rng.nextInt(below: list.count - 1)
+            return ("In the list \(list.joined(separator: ", ")), which word comes after \"\(list[i])\"?", list[i + 1])
         }
     }
 
     private static func numberQuestion(using rng: inout SplitMix64) -> (String, String) {
-        switch rng.nextInt(below: 4) {
+        switch rng.nextInt(below: 5) {
         case 0:
             let (a, b) = (rng.nextInt(below: 7), rng.nextInt(below: 6))
             return ("What is \(a) plus \(b)?", String(a + b))
@@ -150,9 +165,15 @@ public struct GenericInstruction: Sendable, Hashable {
         case 2:
             let n = rng.nextInt(below: 11)
             return ("What number comes after \(n)?", String(n + 1))
-        default:
+        case 3:
             let items = rng.sample(words, count: 1 + rng.nextInt(below: 4))
             return ("How many words are in this list: \(items.joined(separator: ", "))?", String(items.count))
+        default:
+            let keys = rng.sample(words, count: 3)
+            let pairs = keys.map { ($0, rng.nextInt(below: 10)) }
+            let (asked, value) = pairs[rng.nextInt(below: pairs.count)]
+            return (pairs.map { "\($0): \($1)" }.joined(separator: ", ") + ". Which number goes with \"\(asked)\"?",
+                    String(value))
         }
     }
 

@@ -6,6 +6,8 @@ import MLANModel
 /// Runs one `StageConfig`: loads or composes the model, builds the examples (and the mixture, with its
 /// manifest), freezes per stage, trains with resume, and saves the model in Hugging Face layout to
 /// `OUTPUT/model` with its tokenizer, chat template and image processor (see `LlavaForConditionalGeneration.save`).
+/// A `pretrain` stage trains and saves the language model alone (a `LlamaForCausalLM` directory, the
+/// `language_model` of a later stage), and composes no ViT-L when no `vision_tower` is given.
 ///
 /// Started by `mpirun -np N`, the stage trains data-parallel over the N processes (`DataParallel`); rank 0
 /// alone writes the output folder, which the other ranks must see to resume.
@@ -57,9 +59,14 @@ public struct StageRunner {
         trainer.log.printsProgress = printsProgress && parallel.isWriter
         let result = try trainer.run()
         guard parallel.isWriter else { return result }
-        try llava.save(to: output.appendingPathComponent("model"), tokenizer: tokenizer,
-                       imageProcessor: pixelStore(llava).processor,
-                       chatTemplate: JinjaChatTemplate.source(for: try BuiltinTemplates.named(templateName)))
+        let chatTemplate = JinjaChatTemplate.source(for: try BuiltinTemplates.named(templateName))
+        if config.stage == .pretrain {
+            try HuggingFaceWriter.save(llava.languageModel, tokenizer: tokenizer, chatTemplate: chatTemplate,
+                                       to: output.appendingPathComponent("model"))
+        } else {
+            try llava.save(to: output.appendingPathComponent("model"), tokenizer: tokenizer,
+                           imageProcessor: pixelStore(llava).processor, chatTemplate: chatTemplate)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(result.efficiency).write(to: output.appendingPathComponent("efficiency.json"), options: .atomic)
@@ -86,7 +93,7 @@ public struct StageRunner {
         let loaded = try LanguageModelLoader.load(from: URL(fileURLWithPath: path))
         var rng = SplitMix64(seed: config.seed ?? config.train.seed)
         let tower = try config.model.visionTower.map { try CLIPVisionModel.load(from: URL(fileURLWithPath: $0)) }
-            ?? CLIPVisionModel(.vitL14_336, rng: &rng)
+            ?? CLIPVisionModel(config.stage == .pretrain ? .tiny : .vitL14_336, rng: &rng)  // pretrain never runs it
         let llava = LlavaForConditionalGeneration(languageModel: loaded.model, visionTower: tower,
                                                   projectorType: .mlp2xGELU, seed: config.seed ?? config.train.seed)
         return (llava, loaded.tokenizer)
