@@ -10,7 +10,7 @@ enum WeightBenchmarks {
 
     static func run() {
         print("Matrix-vector products, one token, weights in stored form (\(BLAS.threadCount) threads, kernels: \(FrozenMatrix.InstructionSet.best))")
-        print(cell("matrix", 34) + cell("form", 7) + cell("MB", 8) + cell("ms", 9) + cell("GB/s", 7) + "GMAC/s")
+        print(cell("matrix", 46) + cell("form", 7) + cell("MB", 8) + cell("ms", 9) + cell("GB/s", 7) + "GMAC/s")
         var rng = SplitMix64(seed: 15)
         let (rows, columns) = (4096, 11008)
         let dense = Tensor.normal([rows, columns], std: 0.02, using: &rng)
@@ -21,6 +21,11 @@ enum WeightBenchmarks {
             let matrix = FrozenMatrix(encoding: dense, as: type)
             let seconds = medianSeconds(repeats: 9) { _ = matrix.multiply(x) }
             report("4096 × 11008, FrozenMatrix", "\(type)", bytes: matrix.byteCount, macs: rows * columns, seconds: seconds)
+            if FrozenMatrix.supportsQ8Activations(type) {
+                matrix.activations = .q8
+                let q8 = medianSeconds(repeats: 9) { _ = matrix.multiply(x) }
+                report("4096 × 11008, FrozenMatrix, --activations q8", "\(type)", bytes: matrix.byteCount, macs: rows * columns, seconds: q8)
+            }
         }
         if FileManager.default.fileExists(atPath: ModelBenchmarks.modelPath.path),
            let file = try? GGUFFile.load(from: ModelBenchmarks.modelPath) {
@@ -30,12 +35,16 @@ enum WeightBenchmarks {
             let seconds = medianSeconds(repeats: 9) { for (m, v) in zip(matrices, inputs) { _ = m.multiply(v) } }
             report("SmolLM2's \(matrices.count) Q4_1 matrices", "q4_1", bytes: matrices.reduce(0) { $0 + $1.byteCount },
                    macs: matrices.reduce(0) { $0 + $1.rows * $1.columns }, seconds: seconds)
+            for matrix in matrices { matrix.activations = .q8 }
+            let q8 = medianSeconds(repeats: 9) { for (m, v) in zip(matrices, inputs) { _ = m.multiply(v) } }
+            report("SmolLM2's Q4_1 matrices, q8 activations", "q4_1", bytes: matrices.reduce(0) { $0 + $1.byteCount },
+                   macs: matrices.reduce(0) { $0 + $1.rows * $1.columns }, seconds: q8)
         }
         print()
     }
 
     static func report(_ name: String, _ form: String, bytes: Int, macs: Int, seconds: Double) {
-        print(cell(name, 34) + cell(form, 7) + cell(format(Double(bytes) / 1e6), 8) + cell(format(seconds * 1e3, 2), 9)
+        print(cell(name, 46) + cell(form, 7) + cell(format(Double(bytes) / 1e6), 8) + cell(format(seconds * 1e3, 2), 9)
               + cell(format(Double(bytes) / seconds / 1e9), 7) + format(Double(macs) / seconds / 1e9, 2))
     }
 }

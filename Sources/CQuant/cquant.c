@@ -2,16 +2,13 @@
 // Layouts (per block of 32 or 256 elements) are ggml's; see Docs/FORMATS.md and GGMLDequantize.swift.
 #include "cquant.h"
 
-#include <immintrin.h>
+#include "cquant_common.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 // Dequantized values use separate multiply and add, as ggml's reference code does, so they match it bit for bit.
 #pragma STDC FP_CONTRACT OFF
-
-#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
-#define AVX2 __attribute__((target("avx2,fma,f16c")))
-#define INLINE static inline __attribute__((always_inline))
 
 int cq_supports(int type) {
     switch (type) {
@@ -37,27 +34,6 @@ int cq_best_isa(void) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Portable scalar code: exact conversions and one-row dequantization of every supported type.
-
-static inline float f16_to_f32(uint16_t h) {
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
-    union { uint32_t u; float f; } v;
-    if (exponent == 0x1F) {
-        v.u = sign | 0x7F800000u | mantissa << 13;
-    } else if (exponent == 0) {
-        float magnitude = (float)mantissa * 0x1p-24f;  // zero or subnormal, exact
-        return sign ? -magnitude : magnitude;
-    } else {
-        v.u = sign | (exponent + 112) << 23 | mantissa << 13;
-    }
-    return v.f;
-}
-
-static inline float bf16_to_f32(uint16_t h) {
-    union { uint32_t u; float f; } v = { .u = (uint32_t)h << 16 };
-    return v.f;
-}
-
-static inline uint16_t load16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 static inline void scale_min_k4(int j, const uint8_t *q, uint8_t *d, uint8_t *m) {
     if (j < 4) {
@@ -211,13 +187,6 @@ AVX2 INLINE void block32_avx2(int type, const uint8_t *p, __m256 w[4]) {
         __m256 m = _mm256_set1_ps(_cvtsh_ss(load16(p + 2)));
         for (int k = 0; k < 4; k++) w[k] = _mm256_add_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(n[k]), d), m);
     }
-}
-
-AVX2 INLINE float hsum_avx2(__m256 v) {
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 // Eight F16 or BF16 values at `p` as Float32 (both conversions are exact).

@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 import MLANDistributed
 import MLANEval
 import MLANModel
@@ -48,6 +49,9 @@ public struct EvalJob: Sendable {
     /// The template the scorer renders with.
     /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
     public var weights = WeightForm.native
+    /// The activations of decode-sized products with 4/8-bit frozen weights (`--activations`, see
+    /// `ActivationPrecision`).
+    public var activations = ActivationPrecision.defaultForDecoding
 
     public var effectiveTemplate: String? { template ?? (evalProtocol == .mlan ? "v1" : nil) }
 
@@ -64,7 +68,7 @@ public struct EvalJob: Sendable {
         var options = options
         options.template = effectiveTemplate
         if let trainingManifest { options.trainingManifest = try TrainingManifest.load(from: trainingManifest) }
-        let scorer = try AutomaticScorerFactory(weights: weights).makeScorer(model: model, template: effectiveTemplate)
+        let scorer = try AutomaticScorerFactory(weights: weights, activations: activations).makeScorer(model: model, template: effectiveTemplate)
         var runner = EvalRunner(scorer: scorer, options: options)
         runner.communicator = try Launch.communicator()
         let report = try runner.run(evalTasks)

@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 import MLANModel
 
 /// One `mlan generate` run: load a language model (or a LLaVA model, or a language model composed with a vision
@@ -20,6 +21,9 @@ public struct GenerateJob: Sendable {
     public var seed: UInt64 = 0
     /// How a language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks).
     public var weights = WeightForm.native
+    /// The activations of decode-sized products with 4/8-bit frozen weights (`--activations`, see
+    /// `ActivationPrecision`).
+    public var activations = ActivationPrecision.defaultForDecoding
 
     /// A job continuing `prompt` with `model`, greedily, up to 64 new tokens.
     public init(model: URL, prompt: PromptInput) {
@@ -56,6 +60,7 @@ public struct GenerateJob: Sendable {
                 throw ExperimentError.invalidSetting(field: "--image", reason: "needs a text prompt, not token ids")
             }
             let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower, seed: seed, weights: weights)
+            loaded.model.setActivationPrecision(activations)
             let loadSeconds = Date().timeIntervalSince(started)
             let began = Date()
             let result = try loaded.generate(prompt: text, images: [image], maxNewTokens: maxNewTokens, sampler: sampler,
@@ -64,6 +69,7 @@ public struct GenerateJob: Sendable {
                            generateSeconds: Date().timeIntervalSince(began), stopReason: result.stopReason.rawValue)
         }
         let loaded = try LanguageModelLoader.load(from: model, weights: weights)
+        loaded.model.setActivationPrecision(activations)
         let ids = try prompt.ids(tokenizer: loaded.tokenizer)
         guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
         let loadSeconds = Date().timeIntervalSince(started)

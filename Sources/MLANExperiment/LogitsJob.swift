@@ -20,6 +20,9 @@ public struct LogitsJob: Sendable {
     /// How the language model holds its weight matrices (`--weights`; `.native` keeps a GGUF's blocks and 16-bit
     /// safetensors in 16 bits).
     public var weights = WeightForm.native
+    /// The activations of decode-sized products with 4/8-bit frozen weights (`--activations`, see
+    /// `ActivationPrecision`).
+    public var activations = ActivationPrecision.defaultForDecoding
     /// The safetensors file to write (atomically).
     public var output: URL
 
@@ -40,6 +43,7 @@ public struct LogitsJob: Sendable {
         var metadata = ["model": model.path]
         if let image {
             let loaded = try MultimodalLoader.load(model: model, visionTower: visionTower, weights: weights)
+            loaded.model.setActivationPrecision(activations)
             if case .ids(let given) = prompt {
                 let imageToken = loaded.model.config.imageTokenIndex
                 ids = given.map { $0 == Self.llavaImagePlaceholder ? imageToken : $0 }
@@ -57,6 +61,7 @@ public struct LogitsJob: Sendable {
             metadata["image"] = image.path
         } else {
             let loaded = try LanguageModelLoader.load(from: model, weights: weights)
+            loaded.model.setActivationPrecision(activations)
             ids = try prompt.ids(tokenizer: loaded.tokenizer)
             guard !ids.isEmpty else { throw ExperimentError.invalidSetting(field: "prompt", reason: "encodes to no tokens") }
             let all = withoutGradients { loaded.model.logits(ids: [ids]) }  // [1, T, V]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MLANCore
 import MLANData
 import MLANEval
 import MLANModel
@@ -8,6 +9,7 @@ extension EvalProtocol: ExpressibleByArgument {}
 extension NLVRImageSelection: ExpressibleByArgument {}
 extension DatasetFormat: ExpressibleByArgument {}
 extension WeightForm: ExpressibleByArgument {}
+extension ActivationPrecision: ExpressibleByArgument {}
 
 extension EvalOptions.Limit: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }

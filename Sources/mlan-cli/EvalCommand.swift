@@ -64,6 +64,7 @@ struct EvalCommand: ParsableCommand {
         job.popeImageDirectory = imageDir.map { URL(fileURLWithPath: $0) }
         job.nlvrImages = nlvrImages
         job.weights = weightOptions.weights
+        job.activations = weightOptions.activations
         job.options = EvalOptions(limit: limit, sampleSize: sample, seed: seed, batchSize: batchSize,
                                   bootstrapIterations: bootstrapIters, sampleLogDirectory: logSamples.map { URL(fileURLWithPath: $0) },
                                   allowSeenTasks: allowSeen)

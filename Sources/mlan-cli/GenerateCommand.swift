@@ -35,6 +35,7 @@ struct GenerateCommand: ParsableCommand {
         job.visionTower = visionTower
         job.seed = seed
         job.weights = weightOptions.weights
+        job.activations = weightOptions.activations
         let outcome = try job.run { if !printIds { FileHandle.standardOutput.write(Data($0.utf8)) } }
         print(printIds ? outcome.ids.map(String.init).joined(separator: ",") : "")
         FileHandle.standardError.write(Data((outcome.summary + "\n").utf8))

@@ -36,6 +36,7 @@ struct ModelCommand: ParsableCommand {
         func run() throws {
             var job = LogitsJob(model: model.url, prompt: try input.input(), output: URL(fileURLWithPath: output))
             job.weights = weightOptions.weights
+            job.activations = weightOptions.activations
             job.allPositions = allPositions
             job.image = image.map { URL(fileURLWithPath: $0) }
             job.visionTower = visionTower

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MLANCore
 import MLANExperiment
 import MLANModel
 
@@ -10,10 +11,12 @@ struct ModelOptions: ParsableArguments {
     var url: URL { URL(fileURLWithPath: model) }
 }
 
-/// `--weights native|f32|bf16|q8_0`.
+/// `--weights native|f32|bf16|q8_0 --activations f32|q8`.
 struct WeightOptions: ParsableArguments {
     @Option(help: "How a language model keeps its weight matrices: native (as stored, e.g. a GGUF's 4-bit blocks), f32, bf16, q8_0.")
     var weights = WeightForm.native
+    @Option(help: "Activations of decode-sized products with 4/8-bit weights: q8 (rounded to 8 bits, integer dot products, faster) or f32 (exact).")
+    var activations = ActivationPrecision.defaultForDecoding
 }
 
 /// `--prompt TEXT [--chat] | --ids 1,2,3`.

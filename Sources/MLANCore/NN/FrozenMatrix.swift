@@ -1,4 +1,5 @@
 import CQuant
+import Synchronization
 
 /// A frozen `[rows, columns]` weight matrix kept in its stored element type (ggml blocks Q4_0, Q4_1, Q8_0, Q4_K,
 /// Q5_K, Q6_K, or F16, BF16, F32), read by kernels that dequantize on the fly.
@@ -8,7 +9,7 @@ import CQuant
 /// kernels: for a few input rows (decode) each weight row is dequantized in registers and multiplied with every
 /// input row; for many (prefill, scoring) tiles of rows are dequantized and multiplied with one GEMM. The
 /// kernels use AVX-512, AVX2 or portable C, whichever the CPU supports (chosen at run time). Activations stay
-/// Float32: nothing quantizes them.
+/// Float32 unless `activations` is `.q8` (see `ActivationPrecision`).
 public final class FrozenMatrix: @unchecked Sendable {
     /// The stored element type.
     public let type: GGMLType
@@ -18,6 +19,18 @@ public final class FrozenMatrix: @unchecked Sendable {
     let base: UnsafeRawPointer
     /// What keeps `base` valid: the mapped file, or memory this matrix owns.
     private let owner: AnyObject
+    private let activationCode = Atomic<Int>(0)
+    /// The block scales (and Q4_1 offsets) transposed for the 8-bit-activation kernel, made at its first use.
+    private let q8Scales = Mutex<OwnedBytes?>(nil)
+
+    /// The precision of the activations decode-sized products multiply (default `.f32`).
+    public var activations: ActivationPrecision {
+        get { activationCode.load(ordering: .relaxed) == 1 ? .q8 : .f32 }
+        set { activationCode.store(newValue == .q8 ? 1 : 0, ordering: .relaxed) }
+    }
+
+    /// Whether products with 8-bit activations are implemented for `type` (Q4_0, Q4_1, Q8_0).
+    public static func supportsQ8Activations(_ type: GGMLType) -> Bool { cq_supports_q8(Int32(type.rawValue)) != 0 }
 
     /// `[rows, columns]`.
     public var shape: [Int] { [rows, columns] }
@@ -157,6 +170,9 @@ public final class FrozenMatrix: @unchecked Sendable {
     private func product(_ x: UnsafePointer<Float>, tokens: Int) -> [Float] {
         let isa = Self.instructionSet.rawValue, code = Int32(type.rawValue)
         guard tokens > 0 else { return [] }
+        if tokens < Self.tiledFrom && activations == .q8 && Self.supportsQ8Activations(type) {
+            return productQ8(x, tokens: tokens)
+        }
         if tokens < Self.tiledFrom {
             return Memory.floats(tokens * rows) { y in
                 let output = UncheckedSendable(y)
@@ -174,6 +190,39 @@ public final class FrozenMatrix: @unchecked Sendable {
             }
         }
         return transposed.withUnsafeBufferPointer { Self.transpose($0, rows: rows, columns: tokens) }
+    }
+
+    /// `[tokens, columns] -> [tokens, rows]` with the input rounded to 8-bit blocks once, then integer dot products.
+    private func productQ8(_ x: UnsafePointer<Float>, tokens: Int) -> [Float] {
+        let isa = Self.instructionSet.rawValue, code = Int32(type.rawValue)
+        let quantized = UnsafeMutablePointer<cq_q8_block>.allocate(capacity: tokens * columns / 32)
+        defer { quantized.deallocate() }
+        cq_quantize_q8(x, Int32(tokens), Int32(columns), Int32(columns), quantized)
+        let input = UncheckedSendable(UnsafePointer(quantized))
+        let tables = q8ScaleTables()
+        let scales = UncheckedSendable(UnsafePointer(tables.pointer.assumingMemoryBound(to: UInt16.self)))
+        let offsets = UncheckedSendable(scales.value + rows * (columns / 32))
+        return Memory.floats(tokens * rows) { y in
+            let output = UncheckedSendable(y)
+            Parallel.forEach(count: rows, grain: 16) { part in
+                cq_matmul_q8_rows(isa, code, base, rowBytes, Int32(columns), scales.value, offsets.value, Int32(rows),
+                                  input.value, Int32(tokens), output.value, Int32(rows),
+                                  Int32(part.lowerBound), Int32(part.upperBound))
+            }
+        }
+    }
+
+    /// `[blocks][rows]` binary16 scales, then for Q4_1 as many offsets (`cq_q8_scales`): 2 or 4 bytes a block.
+    private func q8ScaleTables() -> OwnedBytes {
+        q8Scales.withLock { tables in
+            if let tables { return tables }
+            let count = rows * (columns / 32)
+            let made = OwnedBytes(count: 2 * count * (type == .q4_1 ? 2 : 1))
+            let scales = made.pointer.assumingMemoryBound(to: UInt16.self)
+            cq_q8_scales(Int32(type.rawValue), base, rowBytes, Int32(columns), Int32(rows), scales, scales + count)
+            tables = made
+            return made
+        }
     }
 
     /// `G W` for an output gradient `G` of `[tokens, rows]`: `[tokens, columns]`.
@@ -223,7 +272,7 @@ public final class FrozenMatrix: @unchecked Sendable {
 }
 
 /// Memory a `FrozenMatrix` owns (64-byte aligned).
-private final class OwnedBytes {
+private final class OwnedBytes: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
     init(count: Int) { pointer = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(count, 1), alignment: 64) }
     deinit { pointer.deallocate() }

@@ -16,9 +16,14 @@ public struct AutomaticScorerFactory: ScorerFactory {
 
     /// How the language model holds its weight matrices (a LLaVA model's tower and projector stay Float32).
     public var weights: WeightForm
+    /// The activations of decode-sized products with 4/8-bit frozen weights (see `ActivationPrecision`).
+    public var activations: ActivationPrecision
 
     /// The factory, loading a language model's weights in `weights` form.
-    public init(weights: WeightForm) { self.weights = weights }
+    public init(weights: WeightForm, activations: ActivationPrecision = .defaultForDecoding) {
+        self.weights = weights
+        self.activations = activations
+    }
 
     /// The factory, loading weights as the checkpoint stores them (`.native`).
     public init() { self.init(weights: .native) }
@@ -55,8 +60,8 @@ public struct AutomaticScorerFactory: ScorerFactory {
     /// - Throws: as ``kind(of:)`` and the chosen factory.
     public func makeScorer(model: URL, template: String?) throws -> any Scorer {
         switch try Self.kind(of: model) {
-        case .languageModel: try LanguageModelScorerFactory(weights: weights).makeScorer(model: model, template: template)
-        case .llava: try LlavaScorerFactory(weights: weights).makeScorer(model: model, template: template)
+        case .languageModel: try LanguageModelScorerFactory(weights: weights, activations: activations).makeScorer(model: model, template: template)
+        case .llava: try LlavaScorerFactory(weights: weights, activations: activations).makeScorer(model: model, template: template)
         }
     }
 }

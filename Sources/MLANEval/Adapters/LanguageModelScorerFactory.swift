@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 import MLANData
 import MLANModel
 
@@ -8,9 +9,14 @@ import MLANModel
 public struct LanguageModelScorerFactory: ScorerFactory {
     /// How the loaded model holds its weight matrices (`.native`: as the checkpoint stores them).
     public var weights: WeightForm
+    /// The activations of decode-sized products with 4/8-bit frozen weights (see `ActivationPrecision`).
+    public var activations: ActivationPrecision
 
     /// The factory, loading weights in `weights` form.
-    public init(weights: WeightForm) { self.weights = weights }
+    public init(weights: WeightForm, activations: ActivationPrecision = .defaultForDecoding) {
+        self.weights = weights
+        self.activations = activations
+    }
 
     /// The factory, loading weights as the checkpoint stores them (`.native`).
     public init() { self.init(weights: .native) }
@@ -20,6 +26,7 @@ public struct LanguageModelScorerFactory: ScorerFactory {
     ///   template.
     public func makeScorer(model: URL, template: String?) throws -> any Scorer {
         let loaded = try LanguageModelLoader.load(from: model, weights: weights)
+        loaded.model.setActivationPrecision(activations)
         let conversation = try template.map { try BuiltinTemplates.named($0) }
         let identity = model.lastPathComponent + (conversation.map { " " + $0.name } ?? "")
         return LanguageModelScorer(model: loaded.model, tokenizer: loaded.tokenizer, template: conversation,

@@ -1,4 +1,5 @@
 import Foundation
+import MLANCore
 import MLANData
 import MLANModel
 
@@ -9,9 +10,14 @@ import MLANModel
 public struct LlavaScorerFactory: ScorerFactory {
     /// How the language model holds its weight matrices (the tower and projector stay Float32).
     public var weights: WeightForm
+    /// The activations of decode-sized products with 4/8-bit frozen weights (see `ActivationPrecision`).
+    public var activations: ActivationPrecision
 
     /// The factory, loading the language model's matrices in `weights` form.
-    public init(weights: WeightForm) { self.weights = weights }
+    public init(weights: WeightForm, activations: ActivationPrecision = .defaultForDecoding) {
+        self.weights = weights
+        self.activations = activations
+    }
 
     /// The factory, loading the language model's matrices as the checkpoint stores them (`.native`).
     public init() { self.init(weights: .native) }
@@ -31,6 +37,7 @@ public struct LlavaScorerFactory: ScorerFactory {
                 "a LLaVA directory needs its language model's tokenizer.json beside config.json; none is there")
         }
         let loaded = try MultimodalLoader.load(model: model, weights: weights)
+        loaded.model.setActivationPrecision(activations)
         let tokenizer = loaded.tokenizer
         let conversation = try template.map { try BuiltinTemplates.named($0) }
         let identity = model.lastPathComponent + (conversation.map { " " + $0.name } ?? "")

@@ -1,0 +1,41 @@
+// Helpers shared by the CQuant kernel files: target attributes, exact 16-bit conversions, a horizontal sum.
+#ifndef CQUANT_COMMON_H
+#define CQUANT_COMMON_H
+
+#include <immintrin.h>
+#include <stdint.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx2,fma,f16c")))
+#define AVX2 __attribute__((target("avx2,fma,f16c")))
+#define INLINE static inline __attribute__((always_inline))
+
+static inline float f16_to_f32(uint16_t h) {
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exponent = (h >> 10) & 0x1F, mantissa = h & 0x3FF;
+    union { uint32_t u; float f; } v;
+    if (exponent == 0x1F) {
+        v.u = sign | 0x7F800000u | mantissa << 13;
+    } else if (exponent == 0) {
+        float magnitude = (float)mantissa * 0x1p-24f;  // zero or subnormal, exact
+        return sign ? -magnitude : magnitude;
+    } else {
+        v.u = sign | (exponent + 112) << 23 | mantissa << 13;
+    }
+    return v.f;
+}
+
+static inline float bf16_to_f32(uint16_t h) {
+    union { uint32_t u; float f; } v = { .u = (uint32_t)h << 16 };
+    return v.f;
+}
+
+static inline uint16_t load16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
+
+// The sum of the 8 lanes of v in the order ((v0 + v4) + (v2 + v6)) + ((v1 + v5) + (v3 + v7)).
+AVX2 INLINE float hsum_avx2(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+#endif
