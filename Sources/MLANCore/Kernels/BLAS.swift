@@ -129,8 +129,10 @@ public enum BLAS {
         }
     }
 
-    /// At most this many tiles per product (4 per worker on two cores).
-    static let maximumTiles = 8
+    /// At most this many tiles per product (2 per worker on two cores). Every tile repacks one operand, also
+    /// when one worker runs them all: 8 tiles cost S-sized products 9–18 % at one thread against one call,
+    /// 4 tiles about half that.
+    static let maximumTiles = 4
 
     /// How many tiles a product splitting `split` output rows or columns gets: up to `maximumTiles`, each at
     /// least 32 wide and `minimumTileFLOPs`. It depends on the shape only, never on the thread count: OpenBLAS
