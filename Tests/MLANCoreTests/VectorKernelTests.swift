@@ -105,4 +105,39 @@ import Testing
             #expect(Self.same(dUp, composedUp), "width \(width)")
         }
     }
+
+    /// The RMSNorm rows against the Swift loops they replaced, forward and backward, rows with ragged tails.
+    @Test func rmsNormRowsAreTheSwiftLoopsBitForBit() {
+        var rng = SplitMix64(seed: 35)
+        let (rows, d, eps): (Int, Int, Float) = (5, 203, 1e-5)
+        let x = (0..<rows * d).map { _ in Float.random(in: -3...3, using: &rng) }
+        let w = (0..<d).map { _ in Float.random(in: 0.5...1.5, using: &rng) }
+        let g = (0..<rows * d).map { _ in Float.random(in: -1...1, using: &rng) }
+        var (y, inverse, dx) = ([Float](repeating: 0, count: rows * d), [Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows * d))
+        var dw = [Double](repeating: 0, count: d)
+        x.withUnsafeBufferPointer { x in
+            for r in 0..<rows {
+                let inv = 1 / (Float(FastMath.sumOfSquares(x.baseAddress! + r * d, count: d) / Double(d)) + eps).squareRoot()
+                inverse[r] = inv
+                for j in 0..<d { y[r * d + j] = w[j] * (x[r * d + j] * inv) }
+                var dot: Double = 0
+                for j in 0..<d {
+                    let xhat = x[r * d + j] * inv
+                    dot += Double(g[r * d + j] * w[j] * xhat)
+                    dw[j] += Double(g[r * d + j] * xhat)
+                }
+                let meanDot = Float(dot / Double(d))
+                for j in 0..<d { dx[r * d + j] = inv * (g[r * d + j] * w[j] - (x[r * d + j] * inv) * meanDot) }
+            }
+        }
+        for width in Self.widths {
+            var (cy, cInverse, cdx) = ([Float](repeating: 0, count: rows * d), [Float](repeating: 0, count: rows), [Float](repeating: 0, count: rows * d))
+            var cdw = [Double](repeating: 0, count: d)
+            mlan_rms_norm_rows(width, x, w, eps, rows, d, &cy, &cInverse)
+            mlan_rms_norm_backward_rows(width, g, x, w, cInverse, rows, d, &cdx, &cdw)
+            #expect(Self.same(cy, y) && Self.same(cInverse, inverse), "width \(width): forward")
+            #expect(Self.same(cdx, dx), "width \(width): input gradient")
+            #expect(cdw.map(\.bitPattern) == dw.map(\.bitPattern), "width \(width): weight gradient")
+        }
+    }
 }

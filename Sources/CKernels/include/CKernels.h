@@ -42,4 +42,14 @@ void mlan_swiglu_forward(int width, const float *gate, const float *up, float *y
 void mlan_swiglu_backward(int width, const float *grad, const float *gate, const float *up, float *dgate, float *dup,
                           size_t count);
 
+/// RMSNorm over `rows` rows of `d`: inverse[r] = 1 / sqrt(Σ x² / d + eps) (squares summed in double, eight lanes
+/// then in order) and y = weight · (x · inverse[r]), as `Tensor.rmsNorm` computes it.
+void mlan_rms_norm_rows(int width, const float *x, const float *weight, float eps, size_t rows, size_t d, float *y,
+                        float *inverse);
+
+/// RMSNorm's backward over `rows` rows: dx = inv · (g · w − x̂ · mean(g · w · x̂)) with x̂ = x · inv (the dot summed
+/// in double in element order), and dweight[j] += g · x̂ (double) row after row.
+void mlan_rms_norm_backward_rows(int width, const float *g, const float *x, const float *weight, const float *inverse,
+                                 size_t rows, size_t d, float *dx, double *dweight);
+
 #endif
