@@ -49,6 +49,34 @@ import Testing
         #expect(error < 1e-4)
     }
 
+    /// A product whose k dwarfs m and n runs as blocks of k summed in tile order (the tied head's input
+    /// gradient at train L: k = 49152): the same bits for every thread count, every transpose, and right.
+    @Test func depthTiledProductsAreTheSameBitsForEveryThreadCount() {
+        let (m, n, k) = (40, 37, 20_011)
+        #expect(BLAS.Split.cheapest(m: m, n: n, k: k, summable: true) == .depth)
+        #expect(BLAS.Split.cheapest(m: m, n: n, k: k, summable: false) != .depth)
+        #expect(BLAS.Split.cheapest(m: 1024, n: 576, k: 49_152, summable: true) == .depth)
+        #expect(BLAS.Split.cheapest(m: 1024, n: 1536, k: 576, summable: true) == .columns)
+        #expect(BLAS.tileCount(split: k, flops: 2 * m * n * k) == BLAS.maximumTiles)
+        var rng = SplitMix64(seed: 41)
+        let a = Tensor.uniform([m, k], low: -1, high: 1, using: &rng), b = Tensor.uniform([k, n], low: -1, high: 1, using: &rng)
+        let at = a.transposed(), bt = b.transposed()
+        func products() -> [[Float]] {
+            [a.matmul(b).scalars, at.matmul(b, transposeSelf: true).scalars, a.matmul(bt, transposeOther: true).scalars,
+             at.matmul(bt, transposeSelf: true, transposeOther: true).scalars]
+        }
+        let one = Parallel.withThreads(1) { products() }
+        for threads in [2, 3, 7] {
+            let tiled = Parallel.withThreads(threads) { products() }
+            #expect(tiled.map { $0.map(\.bitPattern) } == one.map { $0.map(\.bitPattern) }, "\(threads) workers")
+        }
+        let reference = Self.naiveMatmul(a.scalars, b.scalars, m: m, n: n, k: k)
+        for product in one {
+            let error = zip(product, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(error < 1e-2)
+        }
+    }
+
     @Test func batchedMatmulBroadcastsLeadingAxes() {
         var rng = SplitMix64(seed: 5)
         let a = Tensor.uniform([2, 1, 3, 4], using: &rng), b = Tensor.uniform([3, 4, 2], using: &rng)

@@ -30,28 +30,81 @@ public enum BLAS {
     /// C = alpha · op(A) · op(B) + beta · C on raw row-major buffers.
     ///
     /// `op(A)` is `[m, k]`; A is stored `[m, k]` (or `[k, m]` when `transA`), B is `[k, n]` (or `[n, k]`).
-    /// Large products run as tiles on `Parallel`'s workers: column blocks when `n ≥ m` (each tile packs A
-    /// again), else row blocks (each packs B again).
+    /// Large products run as tiles on `Parallel`'s workers, split the way that packs the fewest floats
+    /// (`Split.cheapest`): column blocks of C (each tile packs A again), row blocks (each packs B again), or, when
+    /// `beta == 0` and k dwarfs m and n, blocks of k whose partial products are summed in tile order afterwards.
     static func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                       a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
                       c: UnsafeMutablePointer<Float>) {
         if beta == 0 { Memory.adviseHugePages(UnsafeMutableRawPointer(c), bytes: m * n * MemoryLayout<Float>.stride) }
         let (lda, ldb) = (transA ? m : k, transB ? k : n)
-        let byColumns = n >= m
-        let tiles = tileCount(split: byColumns ? n : m, flops: 2 * m * n * k)
+        let split = Split.cheapest(m: m, n: n, k: k, summable: beta == 0)
+        let extent = split == .columns ? n : split == .rows ? m : k
+        let tiles = tileCount(split: extent, flops: 2 * m * n * k)
         if tiles <= 1 {
             gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, n)
             return
         }
-        let split = byColumns ? n : m
-        let step = (split + tiles - 1) / tiles
+        let step = (extent + tiles - 1) / tiles
+        if split == .depth {
+            sumOfDepthTiles(tiles, step: step, m: m, n: n, k: k, c: c) { tile, start, size, out in
+                // out = op(A)[:, start..<start+size] · op(B)[start..<start+size, :]
+                gemm(transA, transB, m, n, size, alpha, a + (transA ? start * m : start), lda,
+                     b + (transB ? start : start * n), ldb, 0, out, n)
+            }
+            return
+        }
         Parallel.forEachPiece(tiles) { tile in
-            let start = tile * step, size = Swift.min(step, split - start)
+            let start = tile * step, size = Swift.min(step, extent - start)
             guard size > 0 else { return }
-            if byColumns {  // C[:, start..<start+size] = op(A) · op(B)[:, start...]
+            if split == .columns {  // C[:, start..<start+size] = op(A) · op(B)[:, start...]
                 gemm(transA, transB, m, size, k, alpha, a, lda, b + (transB ? start * k : start), ldb, beta, c + start, n)
-            } else {        // C[start..<start+size, :] = op(A)[start..., :] · op(B)
+            } else {                // C[start..<start+size, :] = op(A)[start..., :] · op(B)
                 gemm(transA, transB, size, n, k, alpha, a + (transA ? start : start * k), lda, b, ldb, beta, c + start * n, n)
+            }
+        }
+    }
+
+    /// How a product is cut into tiles.
+    enum Split: Equatable {
+        case rows, columns, depth
+
+        /// The split that moves the fewest floats: OpenBLAS packs both operands once per call, so a tile of rows
+        /// repacks all of B, a tile of columns all of A, and a tile of k only its share of each but writes and
+        /// reads back an `m × n` partial product. Depends on the shape only (see `tileCount`).
+        static func cheapest(m: Int, n: Int, k: Int, summable: Bool) -> Split {
+            let tiles = maximumTiles
+            let (packA, packB, partial) = (m * k, k * n, m * n)
+            let byRows = packA + tiles * packB, byColumns = tiles * packA + packB
+            let byDepth = packA + packB + 2 * tiles * partial
+            if summable && k >= 32 * tiles && byDepth < Swift.min(byRows, byColumns) { return .depth }
+            return n >= m ? .columns : .rows
+        }
+    }
+
+    /// Runs `tiles` GEMMs over blocks of k (`product(tile, start, size, out)` writes its `m × n` partial product
+    /// to `out`), tile 0 straight into `c` and the others into a scratch buffer, then adds the partials into
+    /// `c` in tile order, row blocks in parallel: the same additions in the same order for any thread count.
+    private static func sumOfDepthTiles(_ tiles: Int, step: Int, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<Float>,
+                                        _ product: (Int, Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+        let size = m * n
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: (tiles - 1) * size)
+        defer { scratch.deallocate() }
+        Parallel.forEachPiece(tiles) { tile in
+            let start = tile * step, depth = Swift.min(step, k - start)
+            let out = tile == 0 ? c : scratch + (tile - 1) * size
+            if depth > 0 { product(tile, start, depth, out) } else { out.initialize(repeating: 0, count: size) }
+        }
+        Parallel.forEach(count: size, grain: 1 << 15) { range in
+            let c = c + range.lowerBound, count = range.count
+            for tile in 1..<tiles {
+                let partial = UnsafePointer(scratch + (tile - 1) * size + range.lowerBound)
+                var i = 0
+                while i + 8 <= count {
+                    Broadcast.store(Broadcast.load(c + i) + Broadcast.load(partial + i), c + i)
+                    i += 8
+                }
+                while i < count { c[i] += partial[i]; i += 1 }
             }
         }
     }
@@ -76,8 +129,10 @@ public enum BLAS {
         }
     }
 
-    /// At most this many tiles per product (4 per worker on two cores).
-    static let maximumTiles = 8
+    /// At most this many tiles per product (2 per worker on two cores). Every tile repacks one operand, also
+    /// when one worker runs them all: 8 tiles cost S-sized products 9–18 % at one thread against one call,
+    /// 4 tiles about half that.
+    static let maximumTiles = 4
 
     /// How many tiles a product splitting `split` output rows or columns gets: up to `maximumTiles`, each at
     /// least 32 wide and `minimumTileFLOPs`. It depends on the shape only, never on the thread count: OpenBLAS

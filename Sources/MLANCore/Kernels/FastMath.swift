@@ -1,3 +1,5 @@
+import CKernels
+
 /// Vectorizable single-precision exponential, shared by softmax, attention, cross-entropy and the activations.
 ///
 /// `Foundation.exp` is a scalar libm call per element; softmax over a `[16, 577, 577]` score tensor spends
@@ -77,28 +79,16 @@ enum FastMath {
     }
 
     /// Writes e^(x[i] + shift) to `y[i]` for `count` scalars and returns their sum, accumulated in Double in a
-    /// fixed order (eight lanes, then the lanes in order, then the tail).
+    /// fixed order (eight lanes, then the lanes in order, then the tail). Runs `CKernels`' AVX2 loop where the CPU
+    /// has it (the same operations as `exp`, so the same bits as the Swift form at any width).
     @inline(__always) @usableFromInline
     static func expAndSum(_ x: UnsafePointer<Float>, shift: Float, into y: UnsafeMutablePointer<Float>?,
                           count: Int) -> Double {
-        var lanes = SIMD8<Double>(repeating: 0)
-        var i = 0
-        let shiftV = SIMD8<Float>(repeating: shift)
-        while i + 8 <= count {
-            let e = exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) + shiftV)
-            if let y { UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: SIMD8<Float>.self) }
-            lanes += widen(e)
-            i += 8
-        }
-        var total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]))
-        while i < count {
-            let e = exp(x[i] + shift)
-            y?[i] = e
-            total += Double(e)
-            i += 1
-        }
-        return total
+        mlan_exp_and_sum(vectorWidth, x, shift, y, count)
     }
+
+    /// The width `CKernels`' loops run at on this CPU (`mlan_vector_width()`).
+    @usableFromInline static let vectorWidth: Int32 = mlan_vector_width()
 
     /// The largest of `count` scalars (-inf when empty).
     @inline(__always) @usableFromInline

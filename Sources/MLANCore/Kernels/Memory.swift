@@ -57,11 +57,12 @@ public enum Allocator {
     /// glibc's `mallopt` parameters (`malloc.h`).
     private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, mmapMaximum: Int32 = -4
 
-    /// Serves every buffer from the heap (`M_MMAP_MAX` 0: no per-buffer `mmap`) and keeps freed heap mapped
-    /// for reuse (`M_TRIM_THRESHOLD` 1 GiB), so a training step's large tensors reuse the pages of the previous
-    /// step's. Values never change; resident memory stays near the process's peak (up to 1 GiB of freed heap
-    /// is kept). Large buffers still get huge pages (see `Memory`). Returns false where glibc's `mallopt` is
-    /// unavailable (nothing changes then).
+    /// Serves every buffer from the heap (`M_MMAP_MAX` 0: no per-buffer `mmap`) and never returns freed heap to
+    /// the kernel (`M_TRIM_THRESHOLD` -1), so a training step's large tensors reuse the pages of the previous
+    /// step's. (A 1 GiB threshold was not enough: a SmolLM2-135M step frees more than that at its end, glibc gave
+    /// it back, and 8 % of the next step was the kernel clearing the same pages again.) Values never change;
+    /// resident memory stays at the process's peak. Large buffers still get huge pages (see `Memory`). Returns
+    /// false where glibc's `mallopt` is unavailable (nothing changes then).
     @discardableResult
     public static func reuseFreedMemory() -> Bool {
         #if os(Linux)
@@ -70,7 +71,7 @@ public enum Allocator {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         return mallopt(mmapThreshold, Int32(Memory.hugePageThreshold)) == 1 && mallopt(mmapMaximum, 0) == 1
-            && mallopt(trimThreshold, 1 << 30) == 1
+            && mallopt(trimThreshold, -1) == 1
         #else
         return false
         #endif

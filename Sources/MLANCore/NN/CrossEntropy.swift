@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -56,13 +57,7 @@ extension Tensor {
                             // softmax = e^((x − max) − log Σ), as the log-probabilities were formed.
                             let row = x.baseAddress! + r * vocab
                             let peak = peaks[r], logTotal = logTotals[r]
-                            var v = 0
-                            while v + 8 <= vocab {
-                                let logProbability = (Broadcast.load(row + v) - peak) - logTotal
-                                Broadcast.store(FastMath.exp(logProbability) * scale, o + v)
-                                v += 8
-                            }
-                            while v < vocab { o[v] = FastMath.exp((row[v] - peak) - logTotal) * scale; v += 1 }
+                            mlan_softmax_scaled(FastMath.vectorWidth, row, peak, logTotal, scale, o, vocab)
                             o[targets[r]] -= scale
                         }
                     }

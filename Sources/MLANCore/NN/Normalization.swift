@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 extension Tensor {
@@ -16,12 +17,10 @@ extension Tensor {
                     Memory.floats(total) { y in
                         let (x, w) = (x.baseAddress!, w.baseAddress!)
                         Parallel.forEach(count: rows, grain: Normalization.rowGrain(d)) { range in
-                            for r in range {
-                                let sq = FastMath.sumOfSquares(x + r * d, count: d)
-                                let inv = 1 / Foundation.sqrt(Float(sq / Double(d)) + eps)
-                                inverse[r] = inv
-                                for j in 0..<d { y[r * d + j] = w[j] * (x[r * d + j] * inv) }
-                            }
+                            // Per row: Σ x² in double (eight lanes), inv = 1 / sqrt(Σ / d + eps), y = w · (x · inv).
+                            let first = range.lowerBound
+                            mlan_rms_norm_rows(FastMath.vectorWidth, x + first * d, w, eps, range.count, d, y + first * d,
+                                               inverse.baseAddress! + first)
                         }
                     }
                 }
@@ -41,20 +40,14 @@ extension Tensor {
                             partial.withUnsafeMutableBufferPointer { partial in
                                 Parallel.forEach(count: blocks, grain: Swift.max(1, Normalization.rowGrain(d) / block)) { range in
                                     for blockIndex in range {
-                                        let dw = partial.baseAddress! + blockIndex * d
-                                        for r in (blockIndex * block)..<Swift.min(rows, (blockIndex + 1) * block) {
-                                            let inv = inverses[r]
-                                            var dot: Double = 0  // sum_j (g_j w_j) * xhat_j
-                                            for j in 0..<d {
-                                                let xhat = x[r * d + j] * inv
-                                                dot += Double(gp[r * d + j] * w[j] * xhat)
-                                                dw[j] += Double(gp[r * d + j] * xhat)
-                                            }
-                                            let meanDot = Float(dot / Double(d))
-                                            for j in 0..<d {
-                                                let xhat = x[r * d + j] * inv
-                                                dx[r * d + j] = inv * (gp[r * d + j] * w[j] - xhat * meanDot)
-                                            }
+                                        // Per row: dot = Σ (g w) x̂ in element order, dx = inv (g w − x̂ dot / d),
+                                        // and the block's dw[j] += g x̂, row after row.
+                                        let first = blockIndex * block, count = Swift.min(rows, first + block) - first
+                                        inverses.withUnsafeBufferPointer { inverses in
+                                            mlan_rms_norm_backward_rows(
+                                                FastMath.vectorWidth, gp.baseAddress! + first * d, x.baseAddress! + first * d,
+                                                w.baseAddress!, inverses.baseAddress! + first, count, d,
+                                                dx.baseAddress! + first * d, partial.baseAddress! + blockIndex * d)
                                         }
                                     }
                                 }

@@ -61,9 +61,11 @@ final class LlamaMLP: Module {
         v.module("gate_proj", gateProj); v.module("up_proj", upProj); v.module("down_proj", downProj)
     }
 
-    /// `[..., D] -> [..., D]`.
+    /// `[..., D] -> [..., D]`; SiLU's gating is one fused op (`Tensor.swiGLU`, the same bits).
     func callAsFunction(_ x: Tensor) -> Tensor {
-        downProj(activation.apply(gateProj(x)) * upProj(x))  // [..., I] -> [..., D]
+        let gate = gateProj(x)
+        if activation == .silu { return downProj(gate.swiGLU(upProj(x))) }  // [..., I] -> [..., D]
+        return downProj(activation.apply(gate) * upProj(x))
     }
 }
 
