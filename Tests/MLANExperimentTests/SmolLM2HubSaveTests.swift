@@ -8,27 +8,30 @@ import Testing
 @testable import MLANExperiment
 
 /// Opt-in (`MLAN_PYTHON=/path/to/venv/bin/python` with torch, transformers, safetensors and pillow): the experiment's
-/// tuned-model save (`SmolLM2Experiment.saveHuggingFace`: SmolLM2 in Float32, the experiment's tower shape at
-/// 32 × 128, the projector, SmolLM2's chat template, the tower's image processor) loads in transformers'
-/// `AutoProcessor` and `LlavaForConditionalGeneration` with MLAN's ids, pixels, chat rendering and logits
-/// (1e-4 relative; `Scripts/hub-parity.py` compares) on a real NLVR test image.
+/// tuned-model save (`SmolLM2Experiment.saveHuggingFace`: SmolLM2 in Float32, a small CLIP tower, the projector,
+/// SmolLM2's chat template, the image processor) loads in transformers' `AutoProcessor` and
+/// `LlavaForConditionalGeneration` with MLAN's ids, pixels, chat rendering and logits (1e-4 relative;
+/// `Scripts/hub-parity.py` compares) on a real NLVR test image.
+///
+/// The tower is square (NLVR's image padded to square): transformers' `CLIPVisionConfig` has one `image_size`,
+/// so the experiment's default 32 × 128 tower (MLAN's `image_width`) has no transformers equivalent.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MLAN_PYTHON"] != nil))
 struct SmolLM2HubSaveTests {
     @Test func savedModelLoadsInTransformersWithTheSameLogits() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("smollm2-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let config = try SmolLM2ExperimentTests.quickConfig()
+        let tower = CLIPVisionConfig(hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 2,
+                                     imageSize: 32, patchSize: 8, hiddenAct: .gelu)
         let language = try LanguageModelLoader.load(from: SmolLM2ExperimentTests.model, weights: .f32)
         var rng = SplitMix64(seed: 7)
         let llava = LlavaForConditionalGeneration(languageModel: language.model,
-                                                  visionTower: CLIPVisionModel(config.visionTower, rng: &rng),
-                                                  projectorType: .mlp2xGELU, seed: 8)
-        let tower = config.visionTower
-        let pixels = PixelStore(root: root, width: tower.width, height: tower.imageSize)
+                                                  visionTower: CLIPVisionModel(tower, rng: &rng),
+                                                  projectorType: .mlp2xGELU, visionFeatureLayers: [-1], seed: 8)
+        let processor = CLIPImageProcessor(shortestEdge: tower.imageSize, padToSquare: true)
         let template = ChatMLTemplate()
         let directory = root.appendingPathComponent("models/mlan")
-        try SmolLM2Experiment.saveHuggingFace(llava, tokenizer: language.tokenizer, processor: pixels.processor,
+        try SmolLM2Experiment.saveHuggingFace(llava, tokenizer: language.tokenizer, processor: processor,
                                               template: template, to: directory)
 
         let loaded = try MultimodalLoader.load(model: directory)
