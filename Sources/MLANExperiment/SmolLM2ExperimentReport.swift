@@ -101,6 +101,27 @@ extension SmolLM2ExperimentReport {
         value == 0 ? "0" : String(format: "%.2e", value)
     }
 
+    /// `text` escaped, with Markdown's `**bold**` and `` `code` `` as HTML.
+    static func inlineHTML(_ text: String) -> String {
+        var out = "", bold = false, code = false
+        var rest = Substring(ExperimentReport.escape(text))
+        while let first = rest.first {
+            if rest.hasPrefix("**") && !code {
+                out += bold ? "</strong>" : "<strong>"
+                bold.toggle()
+                rest = rest.dropFirst(2)
+            } else if first == "`" {
+                out += code ? "</code>" : "<code>"
+                code.toggle()
+                rest = rest.dropFirst()
+            } else {
+                out.append(first)
+                rest = rest.dropFirst()
+            }
+        }
+        return out
+    }
+
     /// A row's averages and stage-2 cost, as the table's last seven cells.
     func summaryCells(_ row: Row) -> [String] {
         let averages = row.averages
@@ -166,7 +187,7 @@ extension SmolLM2ExperimentReport {
     public var html: String {
         let tasks = taskNames
         let escape = ExperimentReport.escape
-        var body = "<h1>MLAN on SmolLM2-135M-Instruct</h1>\n" + preamble.map { "<p>\(escape($0))</p>" }.joined(separator: "\n")
+        var body = "<h1>MLAN on SmolLM2-135M-Instruct</h1>\n" + preamble.map { "<p>\(Self.inlineHTML($0))</p>" }.joined(separator: "\n")
         body += "\n<h2>Zero-shot results</h2>\n<div style=\"overflow-x:auto\"><table><tr><th>model</th>"
             + tasks.map { "<th>\(escape($0))</th>" }.joined()
             + "<th>lang avg (lm-eval)</th><th>lang avg (mlan)</th><th>vision avg</th><th>text tokens</th><th>image tokens</th>"

@@ -12,6 +12,9 @@ struct ExperimentCommand: ParsableCommand {
     @Flag(help: "Apply the config's \"quick\" overrides: a smoke run with tiny counts.") var quick = false
     @Option(help: "The output folder (default runs/experiment, or runs/experiment-quick with --quick).") var out: String?
     @Option(help: "The data folder (default: $MLAN_SHARED/data or ../shared/data).") var dataDir: String?
+    @Option(help: ArgumentHelp("Stop after N optimizer steps of a stage (stage1_align, stage2_NAME), its checkpoint "
+                               + "written, as a kill would; rerun to continue.", valueName: "stage:N"))
+    var stopAfter: String?
 
     func run() throws {
         let settings = try SmolLM2ExperimentConfig.load(from: URL(fileURLWithPath: config), quick: quick)
@@ -20,6 +23,13 @@ struct ExperimentCommand: ParsableCommand {
         experiment.dataDirectory = dataDir.map { URL(fileURLWithPath: $0) }
         experiment.command = (["mlan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         experiment.isSmokeRun = quick
+        if let stopAfter {
+            let parts = stopAfter.split(separator: ":")
+            guard parts.count == 2, let step = Int(parts[1]), step > 0 else {
+                throw ValidationError("--stop-after takes STAGE:N with N a positive step count, not \"\(stopAfter)\"")
+            }
+            experiment.stopAfter = (String(parts[0]), step)
+        }
         guard let report = try experiment.run() else { return }
         print(report.markdown)
         print("Reports: \(folder.appendingPathComponent("report.md").path), \(folder.appendingPathComponent("report.html").path), "
