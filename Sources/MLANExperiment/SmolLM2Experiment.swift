@@ -256,7 +256,7 @@ public final class SmolLM2Experiment {
         }
         try Self.writeJSON(stage, to: done)
         let scores = try evaluate(spec.name, world: world, data: data, manifest: Mixture.manifestURL(for: mixtureURL),
-                                  includeVision: true, tokenizer: language.tokenizer) { _, template in
+                                  includeVision: true) { _, template in
             LlavaScorer(model: llava, tokenizer: language.tokenizer, template: template,
                         imageProcessor: world.pixels.processor, identity: "smollm2-llava \(spec.name)")
         }
@@ -315,8 +315,7 @@ public final class SmolLM2Experiment {
 
     private func evaluateBase(_ world: World, data: URL) throws -> [TaskScore] {
         let language = try languageModel(.native)
-        return try evaluate("base", world: world, data: data, manifest: nil, includeVision: false,
-                            tokenizer: language.tokenizer) { _, template in
+        return try evaluate("base", world: world, data: data, manifest: nil, includeVision: false) { _, template in
             LanguageModelScorer(model: language.model, tokenizer: language.tokenizer, template: template,
                                 identity: "smollm2-base")
         }
@@ -325,8 +324,7 @@ public final class SmolLM2Experiment {
     private func evaluateAligned(_ world: World, data: URL) throws -> [TaskScore] {
         let language = try languageModel(.native)
         let llava = try alignedModel(language)
-        return try evaluate("aligned", world: world, data: data, manifest: nil, includeVision: true,
-                            tokenizer: language.tokenizer) { _, template in
+        return try evaluate("aligned", world: world, data: data, manifest: nil, includeVision: true) { _, template in
             LlavaScorer(model: llava, tokenizer: language.tokenizer, template: template,
                         imageProcessor: world.pixels.processor, identity: "smollm2-llava aligned")
         }
@@ -336,7 +334,6 @@ public final class SmolLM2Experiment {
     /// prompts, `mlan` with the chat template), then under `mlan` the held-out micro clusters (language ones
     /// only without vision) and the real-image vision tasks. Always the first N documents of each task.
     private func evaluate(_ row: String, world: World, data: URL, manifest: URL?, includeVision: Bool,
-                          tokenizer: any Tokenizer,
                           scorer: (EvalProtocol, (any ConversationTemplate)?) -> any Scorer) throws -> [TaskScore] {
         let file = output.appendingPathComponent("eval/\(row).json")
         if FileManager.default.fileExists(atPath: file.path) {
