@@ -106,7 +106,7 @@ public final class SmolLM2Experiment {
         return value
     }
 
-    private func note(_ message: String) { onNote(message) }
+    func note(_ message: String) { onNote(message) }
 
     /// The world, its scene tasks and the image store at the tower's resolution.
     struct World {
@@ -138,7 +138,7 @@ public final class SmolLM2Experiment {
     // MARK: Models
 
     /// SmolLM2 with its tokenizer: `.native` (frozen, in the GGUF's own blocks) or `.f32` (trainable).
-    private func languageModel(_ weights: WeightForm) throws -> LoadedLanguageModel {
+    func languageModel(_ weights: WeightForm) throws -> LoadedLanguageModel {
         try LanguageModelLoader.load(from: URL(fileURLWithPath: config.languageModel), weights: weights)
     }
 
@@ -146,7 +146,7 @@ public final class SmolLM2Experiment {
     private var alignedURL: URL { output.appendingPathComponent("aligned") }
 
     /// SmolLM2 with the trained tower and the aligned projector (after stage 1).
-    private func alignedModel(_ language: LoadedLanguageModel) throws -> LlavaForConditionalGeneration {
+    func alignedModel(_ language: LoadedLanguageModel) throws -> LlavaForConditionalGeneration {
         let llava = compose(language, try CLIPVisionModel.load(from: towerURL))
         try llava.loadWeights(from: try SafetensorsSource(directory: alignedURL), keepVisionTower: true,
                               allowMissing: [.languageModel])
@@ -311,73 +311,6 @@ public final class SmolLM2Experiment {
         return byStep.keys.sorted().map { LossPoint(step: $0, loss: byStep[$0]!) }
     }
 
-    // MARK: Evaluation
-
-    private func evaluateBase(_ world: World, data: URL) throws -> [TaskScore] {
-        let language = try languageModel(.native)
-        return try evaluate("base", world: world, data: data, manifest: nil, includeVision: false) { _, template in
-            LanguageModelScorer(model: language.model, tokenizer: language.tokenizer, template: template,
-                                identity: "smollm2-base")
-        }
-    }
-
-    private func evaluateAligned(_ world: World, data: URL) throws -> [TaskScore] {
-        let language = try languageModel(.native)
-        let llava = try alignedModel(language)
-        return try evaluate("aligned", world: world, data: data, manifest: nil, includeVision: true) { _, template in
-            LlavaScorer(model: llava, tokenizer: language.tokenizer, template: template,
-                        imageProcessor: world.pixels.processor, identity: "smollm2-llava aligned")
-        }
-    }
-
-    /// Scores one row (cached in `eval/ROW.json`): the language tasks under each protocol (`lm-eval` with plain
-    /// prompts, `mlan` with the chat template), then under `mlan` the held-out micro clusters (language ones
-    /// only without vision) and the real-image vision tasks. Always the first N documents of each task.
-    private func evaluate(_ row: String, world: World, data: URL, manifest: URL?, includeVision: Bool,
-                          scorer: (EvalProtocol, (any ConversationTemplate)?) -> any Scorer) throws -> [TaskScore] {
-        let file = output.appendingPathComponent("eval/\(row).json")
-        if FileManager.default.fileExists(atPath: file.path) {
-            note("[eval \(row)] reusing \(file.path)")
-            return try Self.readJSON([TaskScore].self, from: file)
-        }
-        let eval = config.evaluation
-        var scores: [TaskScore] = []
-        for name in eval.protocols {
-            guard let evalProtocol = EvalProtocol(rawValue: name) else { continue }
-            let template = evalProtocol == .mlan ? try BuiltinTemplates.named(config.template) : nil
-            var evaluator = HarnessEvaluator(dataDirectory: data, progress: evaluationProgress)
-            evaluator.evalProtocol = evalProtocol
-            evaluator.firstDocuments = true
-            evaluator.templateName = evalProtocol == .mlan ? config.template : nil
-            let samples = output.appendingPathComponent("samples/\(row)/\(name)")
-            let languageTasks = eval.languageTasks.map {
-                ExperimentTask(name: "\($0):\(name)", source: .builtin($0), block: .heldOut)
-            }
-            note("[eval \(row)] \(name): \(languageTasks.count) language tasks × first \(eval.languageLimit) documents")
-            let scoring = scorer(evalProtocol, template)
-            scores += try evaluator.evaluate(scorer: scoring, tasks: languageTasks, limit: eval.languageLimit, seed: config.seed,
-                                             trainingManifest: manifest, sampleLog: samples)
-            guard evalProtocol == .mlan else { continue }
-            let micro = world.manifest.evaluationFiles.filter { $0.heldOut && (includeVision || $0.modality == "language") }
-                .compactMap { file in
-                    file.taskDefinition.map {
-                        ExperimentTask(name: "micro_\(file.name)", source: .definition(world.url.appendingPathComponent($0)),
-                                       block: .heldOut)
-                    }
-                }
-            note("[eval \(row)] \(name): \(micro.count) held-out micro clusters × first \(eval.microLimit) documents")
-            scores += try evaluator.evaluate(scorer: scoring, tasks: micro, limit: eval.microLimit, seed: config.seed,
-                                             trainingManifest: manifest, sampleLog: samples)
-            guard includeVision else { continue }
-            let vision = eval.visionTasks.map { ExperimentTask(name: $0, source: .builtin($0), block: .heldOut) }
-            note("[eval \(row)] \(name): \(vision.count) real-image tasks × first \(eval.visionLimit) documents")
-            scores += try evaluator.evaluate(scorer: scoring, tasks: vision, limit: eval.visionLimit, seed: config.seed,
-                                             trainingManifest: manifest, sampleLog: samples)
-        }
-        try Self.writeJSON(scores, to: file)
-        return scores
-    }
-
     /// Saves `llava` (Float32 language model) in the Hugging Face LLaVA layout with its tokenizer, image
     /// processor and `template` as the chat template: what transformers' `LlavaForConditionalGeneration` and
     /// `AutoProcessor` load, and `mlan eval --model` reads back.
@@ -386,47 +319,5 @@ public final class SmolLM2Experiment {
                                        processor: CLIPImageProcessor, template: any ConversationTemplate, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try llava.save(to: url, tokenizer: tokenizer, imageProcessor: processor, chatTemplate: JinjaChatTemplate.source(for: template))
-    }
-
-    // MARK: Files
-
-    static func writeJSON(_ value: some Encodable, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try AtomicFile.write(Array(try encoder.encode(value)) + [0x0A], to: url)
-    }
-
-    static func readJSON<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        do { return try decoder.decode(type, from: InputFile.read(url)) } catch {
-            throw ExperimentError.invalidSetting(field: url.path, reason: InputFile.reason(for: error)
-                + " (delete it to redo that job)")
-        }
-    }
-
-    /// The repository's commit (`git rev-parse --short HEAD` in the working directory), or "unknown".
-    static func currentCommit() -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "rev-parse", "--short", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !text.isEmpty ? text : "unknown"
-    }
-}
-
-/// `h:mm:ss` / `m:ss`, as the trainer's progress lines show times.
-enum TrainLogClock {
-    static func format(_ seconds: Double) -> String {
-        let s = Int(max(seconds, 0).rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
