@@ -14,7 +14,7 @@ else ifneq ($(shell grep -m1 -o -w avx512f /proc/cpuinfo 2>/dev/null),)
 export OPENBLAS_CORETYPE := SkylakeX
 endif
 
-.PHONY: setup setup-mpi models build test examples demo bench bench-mpi fuzz sanitize clean
+.PHONY: setup setup-mpi models build test examples demo experiment bench bench-mpi fuzz sanitize clean
 
 # Installs the Debian packages of $(1) that are missing.
 define install-missing
@@ -57,6 +57,12 @@ examples: setup
 demo: setup
 	$(SWIFT) build -c release --product mlan
 	$$($(SWIFT) build -c release --show-bin-path)/mlan demo
+
+# MLAN on SmolLM2-135M-Instruct (Docs/EXPERIMENT.md): tower, alignment, each mixture, zero-shot evaluation, report in
+# runs/experiment/. Rerun to continue a stopped run; EXPERIMENT_ARGS="--quick --out runs/x" for the smoke run.
+experiment: setup models
+	$(SWIFT) build -c release --product mlan
+	$$($(SWIFT) build -c release --show-bin-path)/mlan experiment --config Configs/smollm2-mlan.json $(EXPERIMENT_ARGS)
 
 bench: setup models
 	$(SWIFT) build -c release --product mlan-bench

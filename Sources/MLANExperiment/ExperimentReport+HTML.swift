@@ -27,7 +27,7 @@ extension ExperimentReport {
         """
     }
 
-    private static func escape(_ s: String) -> String {
+    static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
     }
@@ -99,9 +99,11 @@ extension ExperimentReport {
     }
 
     /// One polyline per stage: loss against the fraction of the stage done.
-    private func lossChart(_ palette: [String]) -> String {
+    private func lossChart(_ palette: [String]) -> String { Self.lossChart(runs.first?.stages ?? [], palette) }
+
+    /// Inline SVG: one polyline per stage, loss against the fraction of the stage done, with a legend.
+    static func lossChart(_ stages: [StageResult], _ palette: [String]) -> String {
         let (width, height, left) = (980.0, 300.0, 40.0)
-        let stages = runs.first?.stages ?? []
         let peak = max(stages.flatMap(\.losses).map(\.loss).filter(\.isFinite).max() ?? 1, 1e-9)
         var svg = "<svg width=\"\(Int(width))\" height=\"\(Int(height + 30 + 16 * Double((stages.count + 3) / 4)))\" role=\"img\" aria-label=\"training loss\">"
         for tick in stride(from: 0.0, through: 1.0, by: 0.25) {

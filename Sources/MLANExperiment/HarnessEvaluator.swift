@@ -14,6 +14,12 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
     public var dataDirectory: URL?
     /// How evaluation progress is shown.
     public var progress: ProgressReporter.Mode
+    /// The protocol built-in tasks are read under (default `mlan`).
+    public var evalProtocol: EvalProtocol = .mlan
+    /// Evaluate the first `limit` documents of each task, as lm-eval's `--limit` (default: a seeded subset).
+    public var firstDocuments = false
+    /// The template name recorded in the options (default `v1`, what the micro experiment's scorer renders with).
+    public var templateName: String? = "v1"
 
     /// An evaluator reading built-in tasks from `dataDirectory`.
     public init(dataDirectory: URL? = nil, progress: ProgressReporter.Mode = .automatic) {
@@ -40,9 +46,10 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
                          trainingManifest: URL?, sampleLog: URL? = nil) throws -> [TaskScore] {
         let evalTasks = try makeTasks(tasks)
         if let sampleLog { try FileManager.default.createDirectory(at: sampleLog, withIntermediateDirectories: true) }
-        let options = EvalOptions(sampleSize: limit, seed: seed, sampleLogDirectory: sampleLog,
+        let options = EvalOptions(limit: firstDocuments ? .count(limit) : nil, sampleSize: firstDocuments ? nil : limit,
+                                  seed: seed, sampleLogDirectory: sampleLog,
                                   trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
-                                  allowSeenTasks: true, template: "v1")
+                                  allowSeenTasks: true, template: templateName)
         let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: progress)).run(evalTasks)
         return try zip(zip(tasks, evalTasks), report.tasks).map { pair, result in
             let (task, evalTask) = pair
@@ -66,7 +73,7 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
                 return try DeclaredTask(definition: try TaskDefinition.load(from: file), baseDirectory: file.deletingLastPathComponent())
             case .builtin(let name):
                 let data = try dataDirectory ?? SharedDataDirectory.locate()
-                let found = try BuiltinTasks.tasks(named: [name], protocol: .mlan, options: BuiltinTaskOptions(dataDirectory: data))
+                let found = try BuiltinTasks.tasks(named: [name], protocol: evalProtocol, options: BuiltinTaskOptions(dataDirectory: data))
                 guard found.count == 1, let only = found.first else {
                     throw ExperimentError.invalidSetting(field: "tasks", reason: "\(name) names \(found.count) tasks, not one")
                 }

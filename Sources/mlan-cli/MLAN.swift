@@ -28,5 +28,5 @@ struct MLAN: ParsableCommand {
         commandName: "mlan",
         abstract: "Language-based instruction tuning for multimodal LLMs, on the CPU.",
         subcommands: [DemoCommand.self, TrainCommand.self, GenerateCommand.self, ModelCommand.self, DataCommand.self,
-                      TokenizerCommand.self, EvalCommand.self, CostCommand.self])
+                      TokenizerCommand.self, EvalCommand.self, CostCommand.self, ExperimentCommand.self])
 }

@@ -9,7 +9,7 @@ import Testing
     static let snapshots = SharedPaths.repositoryRoot.appendingPathComponent("Tests/MLANCLITests/Snapshots")
 
     @Test(arguments: [("mlan", [String]()), ("demo", ["demo"]), ("train", ["train"]), ("eval", ["eval"]),
-                      ("generate", ["generate"]), ("cost", ["cost"])])
+                      ("generate", ["generate"]), ("cost", ["cost"]), ("experiment", ["experiment"])])
     func helpMatchesTheSnapshot(name: String, path: [String]) throws {
         let help = MLAN.helpMessage(for: try Self.command(path), columns: 100)
         let file = Self.snapshots.appendingPathComponent("\(name).txt")
