@@ -77,6 +77,23 @@ enum TinyComposedLlava {
         }
     }
 
+    @Test func aSavedLlavaLoadsAsItsLanguageModelForTextOnlyUse() throws {
+        let (llava, tokenizer) = try TinyComposedLlava.make(tied: true)
+        let directory = TinyComposedLlava.temporaryDirectory("llava-text")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try llava.save(to: directory, tokenizer: tokenizer)
+        let loaded = try LanguageModelLoader.load(from: directory)
+        #expect(loaded.format == "huggingface-llava")
+        let ids = [[tokenizer.tokenID("Hello") ?? 3, 11, 42, 7]]
+        let v = tokenizer.vocabularySize
+        let (saved, original) = (loaded.model.logits(ids: ids), llava.languageModel.logits(ids: ids))  // V + 1, V
+        for row in 0..<4 {
+            let ours = saved.scalars[(row * (v + 1))..<(row * (v + 1) + v)], theirs = original.scalars[(row * v)..<((row + 1) * v)]
+            let scale = theirs.map(abs).max() ?? 1
+            #expect(zip(ours, theirs).map { abs($0 - $1) }.max() ?? 0 <= 1e-5 * scale)
+        }
+    }
+
     @Test func directoriesSavedWithTheImageTokenOutsideTheVocabularyStillLoad() throws {
         let (llava, tokenizer) = try TinyComposedLlava.make(tied: true)
         let directory = TinyComposedLlava.temporaryDirectory("llava-old")

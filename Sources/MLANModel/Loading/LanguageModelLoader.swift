@@ -11,7 +11,7 @@ public struct LoadedLanguageModel {
     public var chatTemplate: String? = nil
     /// Where it came from.
     public let url: URL
-    /// "gguf" or "huggingface".
+    /// "gguf", "huggingface", or "huggingface-llava" (the language model of a LLaVA directory).
     public let format: String
 }
 
@@ -45,8 +45,16 @@ public enum LanguageModelLoader {
 
     /// Loads a Hugging Face model directory (weights in one file or sharded, F32/F16/BF16, the tokenizer as
     /// `TokenizerLoader.load(directory:config:)` finds it). `.native` keeps BF16/F16 matrices in 16 bits, read in
-    /// place from the mapped shards; Float32 matrices stay Float32.
+    /// place from the mapped shards; Float32 matrices stay Float32. A LLaVA directory (its `config.json` has a
+    /// `vision_config`, as `mlan train` writes after stage 1 or 2) gives its language model, for text-only use.
     public static func loadHuggingFace(directory: URL, weights: WeightForm = .f32) throws -> LoadedLanguageModel {
+        if MultimodalLoader.isLlavaDirectory(directory) {
+            let llava = try LlavaForConditionalGeneration.load(from: directory, weights: weights)
+            return LoadedLanguageModel(model: llava.languageModel,
+                                       tokenizer: try TokenizerLoader.load(directory: directory, config: llava.config.textConfig),
+                                       chatTemplate: try chatTemplate(in: directory), url: directory,
+                                       format: "huggingface-llava")
+        }
         let config = try LlamaConfig.load(from: directory.appendingPathComponent("config.json"))
         let tokenizer = try TokenizerLoader.load(directory: directory, config: config)
         let model = try LlamaAssembly(config: config, source: SafetensorsSource(directory: directory), form: weights).build()

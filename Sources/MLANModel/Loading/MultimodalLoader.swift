@@ -71,10 +71,7 @@ public enum MultimodalLoader {
     /// - Throws: `ModelError` / `CheckpointError` naming what does not fit.
     public static func load(model url: URL, visionTower: String? = nil, seed: UInt64 = 42,
                             weights: WeightForm = .f32) throws -> LoadedMultimodalModel {
-        var isDirectory: ObjCBool = false
-        let configURL = url.appendingPathComponent("config.json")
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
-           let data = try? Data(contentsOf: configURL), String(decoding: data, as: UTF8.self).contains("\"vision_config\"") {
+        if isLlavaDirectory(url) {
             let llava = try LlavaForConditionalGeneration.load(from: url, weights: weights)
             let tokenizer = try TokenizerLoader.load(directory: url, config: llava.config.textConfig)
             return LoadedMultimodalModel(model: llava, tokenizer: tokenizer, imageProcessor: try processor(directory: url, llava.config))
@@ -91,6 +88,14 @@ public enum MultimodalLoader {
         let llava = LlavaForConditionalGeneration(languageModel: language.model, visionTower: tower,
                                                   projectorType: .mlp2xGELU, seed: seed)
         return LoadedMultimodalModel(model: llava, tokenizer: language.tokenizer, imageProcessor: processor(tower.config))
+    }
+
+    /// Whether `url` is a directory whose `config.json` describes a LLaVA model (it names a `vision_config`).
+    public static func isLlavaDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              let data = try? Data(contentsOf: url.appendingPathComponent("config.json")) else { return false }
+        return String(decoding: data, as: UTF8.self).contains("\"vision_config\"")
     }
 
     /// A LLaVA directory's image preprocessing: its `preprocessor_config.json` (llava-hf's declares no padding),
