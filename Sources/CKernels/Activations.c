@@ -11,6 +11,18 @@ static inline double sum_lanes(const double lanes[8]) {
     return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
+// The eight lanes' sum, then elements `i..<count` one by one: the part every width shares.
+static inline double finish_exp_and_sum(const double lanes[8], const float *x, float shift, float *y, size_t i,
+                                        size_t count) {
+    double total = sum_lanes(lanes);
+    for (; i < count; i++) {
+        float e = mlan_exp1(x[i] + shift);
+        if (y) y[i] = e;
+        total += (double)e;
+    }
+    return total;
+}
+
 __attribute__((target("avx2,fma")))
 static double exp_and_sum_avx2(const float *x, float shift, float *y, size_t count) {
     __m256d low = _mm256_setzero_pd(), high = _mm256_setzero_pd();
@@ -25,13 +37,7 @@ static double exp_and_sum_avx2(const float *x, float shift, float *y, size_t cou
     double lanes[8];
     _mm256_storeu_pd(lanes, low);
     _mm256_storeu_pd(lanes + 4, high);
-    double total = sum_lanes(lanes);
-    for (; i < count; i++) {
-        float e = mlan_exp1(x[i] + shift);
-        if (y) y[i] = e;
-        total += (double)e;
-    }
-    return total;
+    return finish_exp_and_sum(lanes, x, shift, y, i, count);
 }
 
 static double exp_and_sum_baseline(const float *x, float shift, float *y, size_t count) {
@@ -44,13 +50,7 @@ static double exp_and_sum_baseline(const float *x, float shift, float *y, size_t
             lanes[l] += (double)e;
         }
     }
-    double total = sum_lanes(lanes);
-    for (; i < count; i++) {
-        float e = mlan_exp1(x[i] + shift);
-        if (y) y[i] = e;
-        total += (double)e;
-    }
-    return total;
+    return finish_exp_and_sum(lanes, x, shift, y, i, count);
 }
 
 double mlan_exp_and_sum(int width, const float *x, float shift, float *y, size_t count) {

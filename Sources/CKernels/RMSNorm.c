@@ -7,6 +7,16 @@
 
 #pragma clang fp contract(off)
 
+// The eight lanes' sum, then elements `j..<d` one by one: the part every width shares.
+static inline double finish_sum_of_squares(const double lanes[8], const float *x, size_t j, size_t d) {
+    double total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+    for (; j < d; j++) {
+        double v = (double)x[j];
+        total += v * v;
+    }
+    return total;
+}
+
 static inline double sum_of_squares_baseline(const float *x, size_t d) {
     double lanes[8] = {0};
     size_t j = 0;
@@ -16,12 +26,7 @@ static inline double sum_of_squares_baseline(const float *x, size_t d) {
             lanes[l] += v * v;
         }
     }
-    double total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    for (; j < d; j++) {
-        double v = (double)x[j];
-        total += v * v;
-    }
-    return total;
+    return finish_sum_of_squares(lanes, x, j, d);
 }
 
 __attribute__((target("avx2,fma")))
@@ -37,12 +42,7 @@ static double sum_of_squares_avx2(const float *x, size_t d) {
     double lanes[8];
     _mm256_storeu_pd(lanes, low);
     _mm256_storeu_pd(lanes + 4, high);
-    double total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
-    for (; j < d; j++) {
-        double v = (double)x[j];
-        total += v * v;
-    }
-    return total;
+    return finish_sum_of_squares(lanes, x, j, d);
 }
 
 __attribute__((target("avx2,fma")))
