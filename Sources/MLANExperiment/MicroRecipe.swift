@@ -54,9 +54,11 @@ public struct MicroRecipe: Codable, Sendable {
     /// Trained clusters asked on images as the modality-transfer block (never averaged as zero-shot).
     public var transferClusters = ["counting", "attribute"]
 
-    /// The demo's defaults.
+    /// The demo's defaults. The embeddings start at 1/sqrt(hidden) rather than Hugging Face's 0.02, which suits
+    /// models thousands wide: at 128 wide, 0.02 delays attention by content by hundreds of steps (Docs/RECIPE.md).
     public init() {
         vision.imageWidth = 128
+        language.initializerRange = 0.0884
     }
 
     static func stage(lr: Double, epochs: Int) -> TrainConfig {

@@ -55,6 +55,26 @@ import Testing
         #expect(result.efficiency.optimizerSteps == 60 && result.records.count == 60)
     }
 
+    @Test func everyExampleOfAModalityGroupedEpochIsStepped() throws {
+        // 5 image and 3 text examples in micro-batches of 2: the sampler makes 3 + 2 micro-batches (one partial
+        // per modality), so an epoch has 3 steps of 2 micro-batches, not the 2 that 8 / 4 would give.
+        let examples = Self.examples(8).enumerated().map { i, example in
+            var example = example
+            if i < 5 { example.images = ["scene-\(i).png"] }
+            return example
+        }
+        var config = Self.config()
+        config.epochs = 2
+        let trainer = try Trainer(model: Self.model(), config: config, examples: examples,
+                                  collator: Collator(padID: 0), runDirectory: nil)
+        for epoch in 0..<2 {
+            let batches = try trainer.microBatches(epoch: epoch)
+            #expect(batches.count == 5)
+            #expect(batches.flatMap { $0 }.sorted() == Array(0..<8))
+        }
+        #expect(trainer.totalSteps == 6)
+    }
+
     @Test func lossIsAveragedOverTheWholeGlobalBatchsSupervisedTokens() throws {
         let model = Self.model()
         let examples = Self.examples(4)

@@ -109,7 +109,7 @@ public final class LlamaModel: Module {
     public init(_ config: LlamaConfig, rng: inout some RandomNumberGenerator) {
         precondition(config.inconsistency == nil, "LlamaConfig: \(config.inconsistency ?? "")")
         self.config = config
-        embedTokens = Embedding(config.vocabSize, config.hiddenSize, std: 0.02, rng: &rng)
+        embedTokens = Embedding(config.vocabSize, config.hiddenSize, std: config.initializerRange, rng: &rng)
         layers = (0..<config.numHiddenLayers).map { _ in LlamaDecoderLayer(config, rng: &rng) }
         norm = RMSNorm(config.hiddenSize, eps: config.rmsNormEps)
     }

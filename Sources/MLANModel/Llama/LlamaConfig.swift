@@ -20,6 +20,10 @@ public struct LlamaConfig: Equatable, Sendable, Codable {
     public var bosTokenID: Int? = 1
     public var eosTokenID: Int? = 2
     public var padTokenID: Int? = nil
+    /// Standard deviation of the token embeddings at random initialisation (Hugging Face's `initializer_range`,
+    /// 0.02 by default; linear layers start as PyTorch's do, uniform in ±1/sqrt(in)). Small models learn
+    /// attention by content sooner with about 1/sqrt(hidden_size) (Docs/RECIPE.md).
+    public var initializerRange: Float = 0.02
 
     /// The per-head size in use.
     public var headSize: Int { headDim ?? hiddenSize / numAttentionHeads }
@@ -53,6 +57,7 @@ public struct LlamaConfig: Equatable, Sendable, Codable {
         case maxPositionEmbeddings = "max_position_embeddings", tieWordEmbeddings = "tie_word_embeddings"
         case hiddenAct = "hidden_act", attentionBias = "attention_bias", modelType = "model_type"
         case bosTokenID = "bos_token_id", eosTokenID = "eos_token_id", padTokenID = "pad_token_id"
+        case initializerRange = "initializer_range"
         case architectures, torchDtype = "torch_dtype"
         case ropeScaling = "rope_scaling", mlpBias = "mlp_bias", slidingWindow = "sliding_window"
         case useSlidingWindow = "use_sliding_window", attentionDropout = "attention_dropout"
@@ -89,6 +94,7 @@ extension LlamaConfig {
             hiddenAct = activation
         }
         attentionBias = try c.decodeIfPresent(Bool.self, forKey: .attentionBias) ?? false
+        initializerRange = try c.decodeIfPresent(Float.self, forKey: .initializerRange) ?? initializerRange
         bosTokenID = try c.decodeIfPresent(Int.self, forKey: .bosTokenID)
         eosTokenID = try Self.decodeFirstID(c, .eosTokenID)
         padTokenID = try c.decodeIfPresent(Int.self, forKey: .padTokenID)
@@ -138,6 +144,9 @@ extension LlamaConfig {
             return "hidden_size \(hiddenSize) is not a multiple of num_attention_heads \(numAttentionHeads) (and no head_dim)"
         }
         if headSize <= 0 || headSize % 2 != 0 { return "head_dim \(headSize) is not a positive even number (RoPE)" }
+        if !(initializerRange.isFinite && initializerRange > 0) {
+            return "initializer_range \(initializerRange) is not a positive number"
+        }
         return nil
     }
 
@@ -168,6 +177,7 @@ extension LlamaConfig {
         try c.encodeIfPresent(bosTokenID, forKey: .bosTokenID)
         try c.encodeIfPresent(eosTokenID, forKey: .eosTokenID)
         try c.encodeIfPresent(padTokenID, forKey: .padTokenID)
+        try c.encode(initializerRange, forKey: .initializerRange)
     }
 
     /// Reads a `config.json`.
