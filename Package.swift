@@ -50,6 +50,6 @@ let package = Package(
         .testTarget(name: "MLANTrainTests", dependencies: ["MLANTrain", "MLANDistributed", "MLANTestSupport"]),
         .testTarget(name: "MLANEvalTests", dependencies: ["MLANEval", "MLANTestSupport"]),
         .testTarget(name: "MLANExperimentTests", dependencies: ["MLANExperiment", "MLANTestSupport"]),
-        .testTarget(name: "MLANCLITests", dependencies: ["mlan-cli", "MLANTestSupport"]),
+        .testTarget(name: "MLANCLITests", dependencies: ["mlan-cli", "MLANTestSupport"], exclude: ["Snapshots"]),
     ]
 )
