@@ -6,7 +6,9 @@ The task is learning_check.py's `recall` (six key-value pairs of scene words, "a
 order, each with its value), drawn fresh every step. Every 64 steps it prints the training loss and the argmax
 accuracy on the queried values of 128 held-out lines with 3 and with 6 pairs (`read3`, `read6`; chance 1/9).
 Settings (environment): LR (2e-3), STEPS (768), BATCH (32), HID (128), LAY (3), HEADS (4), KV (2), FFN (320),
-PMIN/PMAX (pairs per line, 6/6), SEED (7), INIT (Hugging Face's initializer_range for every weight, 0.02),
+PMIN/PMAX (pairs per line, 6/6), SEED (7), ORDER (kv: the listed pairs read `key value`; vk: `value key`, as a
+scene puts an object's attributes before its noun; the queries stay `key value`), GAP (words put between
+each queried key and its value, as an instruction stands between a question and its answer), INIT (Hugging Face's initializer_range for every weight, 0.02),
 MLANINIT=1 (MLAN's initialisation instead: linear layers uniform in +-1/sqrt(in), embeddings normal with EMB,
 0.02). Docs/RECIPE.md has the table. Needs torch, transformers and tokenizers (a venv outside the repository).
 """
@@ -18,18 +20,19 @@ torch.set_num_threads(1)
 E = lambda k, d: type(d)(os.environ.get(k, d))
 LR, STEPS, BATCH = E("LR", 2e-3), E("STEPS", 768), E("BATCH", 32)
 HID, LAY, HEADS, KV, FFN = E("HID", 128), E("LAY", 3), E("HEADS", 4), E("KV", 2), E("FFN", 320)
-PMIN, PMAX, SEED = E("PMIN", 6), E("PMAX", 6), E("SEED", 7)
+PMIN, PMAX, SEED, ORDER = E("PMIN", 6), E("PMAX", 6), E("SEED", 7), E("ORDER", "kv")
+GAP = os.environ.get("GAP", "")
 WORDS = ("blue yellow black circle square triangle small medium large first second third box object objects "
          "there is are no true false question answer").split()
 VALUES, KEYS = WORDS[:9], WORDS[9:]
 tok = Tokenizer.from_file(sys.argv[1]); eos = tok.token_to_id("</s>")
 def line(rng, n):
     keys = rng.sample(KEYS, n); val = {k: rng.choice(VALUES) for k in keys}; q = rng.sample(keys, n)
-    first = ", ".join(f"{k} {val[k]}" for k in keys) + " again:"
+    first = ", ".join(f"{k} {val[k]}" if ORDER == "kv" else f"{val[k]} {k}" for k in keys) + " again:"
     ids = tok.encode(first, add_special_tokens=False).ids
     targets = []  # positions (in ids) whose next token is a queried value
     for i, k in enumerate(q):
-        piece = ("" if i == 0 else ",") + f" {k}"
+        piece = ("" if i == 0 else ",") + f" {k}" + (f" {GAP}" if GAP else "")
         ids += tok.encode(piece, add_special_tokens=False).ids
         v = tok.encode(f" {val[k]}", add_special_tokens=False).ids
         targets.append((len(ids) - 1, v[0])); ids += v
