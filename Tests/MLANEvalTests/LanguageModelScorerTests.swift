@@ -101,8 +101,8 @@ import Testing
         }
         #expect(Set(encoded.map { $0[0].context.count }).count > 3, "contexts of different lengths")
         #expect(Set(encoded.flatMap { $0.map(\.continuation.count) }).count > 5, "continuations of different lengths")
-        let sizes = encoded.map { (context: $0[0].context.count, continuations: $0.map(\.continuation.count)) }
-        #expect(scorer.batches.ranges(sizes).count < documents.count, "the scorer batches several documents")
+        #expect(scorer.batches.batches(encoded.map { $0[0].context.count }).count < documents.count,
+                "the scorer batches several documents")
         let together = try scorer.loglikelihood(documents.flatMap { $0 })
         let separately = try documents.flatMap { try alone.loglikelihood($0) }
         #expect(together.count == separately.count)

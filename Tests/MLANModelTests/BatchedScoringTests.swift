@@ -29,6 +29,15 @@ import Testing
         #expect(LlamaModel.positions(start: 2, count: 3, padding: nil) == [2, 3, 4])
     }
 
+    /// Continuation rows run shortest first in batches of at most `continuationPositions` padded positions.
+    @Test func continuationRowsAreBatchedShortestFirst() {
+        let lengths = [3, 0, 100, 1, 3, 2, 300]
+        let batches = LogLikelihoodScorer.continuationBatches(lengths)
+        #expect(batches.first == [3, 5, 0, 4] && batches.suffix(2) == [[2], [6]])
+        let many = LogLikelihoodScorer.continuationBatches(Array(repeating: 10, count: 60))
+        #expect(many.map(\.count) == [25, 25, 10] && many.joined().sorted() == Array(0..<60))
+    }
+
     /// `lastLogits` of right-padded rows reads each row's last real position.
     @Test func lastLogitsReadEachRowsLastRealPosition() {
         let model = Self.model(seed: 12)
@@ -61,6 +70,10 @@ import Testing
                 #expect(got.isGreedy == want.isGreedy && got.tokenCount == want.tokenCount)
             }
         }
+        let long = [(context: [9, 8], continuations: (1...40).map { Array(repeating: 3, count: $0 % 13 + 1) })]
+        let longTogether = try scorer.score(documents: long + documents)
+        let longAlone = try scorer.score(context: long[0].context, continuations: long[0].continuations)
+        #expect(zip(longTogether[0], longAlone).allSatisfy { abs($0.logProbability - $1.logProbability) < 1e-5 })
         let error = #expect(throws: ModelError.self) { try scorer.score(documents: [([1], [[2]]), ([3], [[4], []])]) }
         #expect(error?.description == "continuation 1 (of 2) of document 1 to score is empty")
     }

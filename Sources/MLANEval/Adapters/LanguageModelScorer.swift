@@ -34,7 +34,7 @@ public final class LanguageModelScorer: Scorer {
     var batches = ContextBatches()
 
     /// Each continuation's summed log-probability after its context: one pass per distinct context, its
-    /// continuations batched on the context's KV cache, and several consecutive contexts scored together
+    /// continuations batched on the context's KV cache, and several contexts of similar length scored together
     /// (``ContextBatches``).
     /// - Throws: `ScorerError.unsupported` for a prompt with images; template errors for conversations.
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
@@ -56,13 +56,11 @@ public final class LanguageModelScorer: Scorer {
             }
         }
         let scorer = LogLikelihoodScorer(model: model)
-        let sizes = shared.map { (context: $0.context.count, continuations: $0.members.map { $0.continuation.count }) }
-        for range in batches.ranges(sizes) {
-            let batch = shared[range]
-            let documents = batch.map { (context: $0.context, continuations: $0.members.map { $0.continuation }) }
+        for batch in batches.batches(shared.map { $0.context.count }) {
+            let documents = batch.map { (context: shared[$0].context, continuations: shared[$0].members.map { $0.continuation }) }
             let scores = try scorer.score(documents: documents)
             for (document, documentScores) in zip(batch, scores) {
-                for (member, score) in zip(document.members, documentScores) {
+                for (member, score) in zip(shared[document].members, documentScores) {
                     results[member.index] = LoglikelihoodResult(logprob: score.logProbability, isGreedy: score.isGreedy)
                 }
             }

@@ -81,43 +81,65 @@ public struct LogLikelihoodScorer {
         if let longest = continuations.map(\.count).max() { try model.checkLength(contextLength + longest - 1) }
     }
 
+    /// At most this many padded positions (continuations × their longest) per continuation batch: rows are taken
+    /// shortest first, so a batch pads little, and its logits (positions × vocabulary floats) stay bounded.
+    static let continuationPositions = 256
+
     /// The scores of checked input: contexts `[B, C, D]` right-padded (row b's first `lengths[b]` positions are
     /// real), and each row's continuations.
     private func scoreChecked(contextEmbeddings: Tensor, lengths: [Int], continuations: [[[Int]]]) -> [[ContinuationScore]] {
         let width = contextEmbeddings.shape[1]
         let owners = continuations.indices.flatMap { d in Array(repeating: d, count: continuations[d].count) }
         let rows = Array(continuations.joined())  // every continuation, document by document
-        guard let longestContinuation = rows.map(\.count).max() else { return continuations.map { _ in [] } }
+        guard !rows.isEmpty else { return continuations.map { _ in [] } }
         let contextPadding = lengths.allSatisfy { $0 == width } ? nil : lengths.map { n in (0..<width).map { $0 < n } }
         let cache = model.makeCache()
         // Each context's last real position predicts its continuations' first tokens.
         let lastContext = model.lastLogits(embeddings: contextEmbeddings, padding: contextPadding, cache: cache).scalars  // [B, V]
         let v = model.vocabularySize
-        // Every continuation but its last token runs as one batch, row r on its document's copy of the cache.
-        let longest = longestContinuation - 1
-        var rest: [Float] = []
-        if longest > 0 {
-            let padded = rows.map { ids in Array(ids.dropLast()) + Array(repeating: ids[0], count: longest - (ids.count - 1)) }
-            let padding = zip(owners, rows).map { owner, ids in
-                (contextPadding?[owner] ?? Array(repeating: true, count: width)) + (0..<longest).map { $0 < ids.count - 1 }
-            }
-            let embeddings = model.embed(padded.flatMap { $0 }).reshaped([rows.count, longest, -1])  // [N, L, D]
-            let batchCache = cache.gathered(rows: owners, reserving: longest)
-            rest = model.logits(embeddings: embeddings, padding: padding, cache: batchCache).scalars  // [N, L, V]
+        var scores = rows.indices.map { r in
+            let start = owners[r] * v
+            let (logProbability, isArgmax) = Self.logProbability(of: rows[r][0], in: lastContext[start..<(start + v)])
+            return ContinuationScore(logProbability: logProbability, isGreedy: isArgmax, tokenCount: rows[r].count)
         }
-        var scores = continuations.map { _ in [ContinuationScore]() }
-        for (r, (owner, ids)) in zip(owners, rows).enumerated() {
-            var total = 0.0, greedy = true
-            for (position, token) in ids.enumerated() {
-                let start = position == 0 ? owner * v : (r * longest + position - 1) * v
-                let (logProbability, isArgmax) = Self.logProbability(of: token, in: position == 0
-                    ? lastContext[start..<(start + v)] : rest[start..<(start + v)])
-                total += logProbability
-                greedy = greedy && isArgmax
+        // Every continuation but its first and last token runs on its document's row of the cache, in batches of
+        // rows of similar length.
+        for batch in Self.continuationBatches(rows.map { $0.count - 1 }) {
+            let longest = rows[batch.last!].count - 1                                      // rows shortest first
+            let padded = batch.map { r in Array(rows[r].dropLast()) + Array(repeating: rows[r][0], count: longest - (rows[r].count - 1)) }
+            let padding = batch.map { r in
+                (contextPadding?[owners[r]] ?? Array(repeating: true, count: width)) + (0..<longest).map { $0 < rows[r].count - 1 }
             }
-            scores[owner].append(ContinuationScore(logProbability: total, isGreedy: greedy, tokenCount: ids.count))
+            let embeddings = model.embed(padded.flatMap { $0 }).reshaped([batch.count, longest, -1])  // [N, L, D]
+            let batchCache = cache.gathered(rows: batch.map { owners[$0] }, reserving: longest)
+            let logits = model.logits(embeddings: embeddings, padding: padding, cache: batchCache).scalars  // [N, L, V]
+            for (i, r) in batch.enumerated() {
+                for (position, token) in rows[r].enumerated().dropFirst() {
+                    let start = (i * longest + position - 1) * v
+                    let (logProbability, isArgmax) = Self.logProbability(of: token, in: logits[start..<(start + v)])
+                    scores[r].logProbability += logProbability
+                    scores[r].isGreedy = scores[r].isGreedy && isArgmax
+                }
+            }
         }
-        return scores
+        var byDocument = continuations.map { _ in [ContinuationScore]() }
+        for (owner, score) in zip(owners, scores) { byDocument[owner].append(score) }
+        return byDocument
+    }
+
+    /// Rows (by index) that need a pass after the context (`lengths[r]` > 0 positions), shortest first, cut into
+    /// batches of at most `continuationPositions` padded positions (a longer row alone).
+    static func continuationBatches(_ lengths: [Int]) -> [[Int]] {
+        let order = lengths.indices.filter { lengths[$0] > 0 }.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
+        var batches: [[Int]] = []
+        for r in order {
+            if let last = batches.last, (last.count + 1) * lengths[r] <= continuationPositions {
+                batches[batches.count - 1].append(r)
+            } else {
+                batches.append([r])
+            }
+        }
+        return batches
     }
 
     /// log softmax(row)[token] (exponentials summed in Double) and whether `token` is the row's first argmax.
