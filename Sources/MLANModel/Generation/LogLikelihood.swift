@@ -13,8 +13,8 @@ public struct ContinuationScore: Sendable, Equatable {
 
 /// Scores continuations of a context as lm-evaluation-harness's `loglikelihood` does, computing the context
 /// once (KV cache) and the continuations of one context together as a batch; `score(documents:)` does the same
-/// for several contexts at once (their contexts as one right-padded batch, then all their continuations as one
-/// batch), which gives the same scores as scoring each context alone.
+/// for several contexts at once (their contexts as one right-padded batch, then all their continuations in batches
+/// of similar length, each on its context's cache row), which gives the same scores as scoring each context alone.
 public struct LogLikelihoodScorer {
     public let model: any CausalLanguageModel
 
@@ -29,8 +29,8 @@ public struct LogLikelihoodScorer {
     }
 
     /// Scores each document's continuations (token ids, non-empty) after its context (token ids, non-empty):
-    /// `result[d][c]` is document d's continuation c. All contexts run as one batch, then all continuations as
-    /// one batch, so many small documents make a few large products; the scores equal each document's
+    /// `result[d][c]` is document d's continuation c. All contexts run as one batch, then the continuations in
+    /// batches of similar length, so many small documents make a few large products; the scores equal each document's
     /// `score(context:continuations:)` up to float rounding.
     /// - Throws: as `score(context:continuations:)`, naming the document.
     public func score(documents: [(context: [Int], continuations: [[Int]])]) throws -> [[ContinuationScore]] {
