@@ -29,7 +29,7 @@ import Testing
         #expect(cache.capacity >= cache.length && cache.capacity % AttentionCache.initialCapacity == 0)
     }
 
-    @Test func copiesAndTiledCachesAreIndependent() {
+    @Test func copiesAndGatheredCachesAreIndependent() {
         var rng = SplitMix64(seed: 6)
         var cache = AttentionCache()
         cache.append(keys: Tensor.normal([1, 2, 3, 4], using: &rng), values: Tensor.normal([1, 2, 3, 4], using: &rng))
@@ -37,8 +37,39 @@ import Testing
         var branch = cache
         branch.append(keys: Tensor.normal([1, 2, 1, 4], using: &rng), values: Tensor.normal([1, 2, 1, 4], using: &rng))
         #expect(cache.length == 3 && branch.length == 4 && cache.tensors.keys.scalars == before)
-        let tiled = cache.tiled(3)
+        var tiled = cache.gathered(rows: [0, 0, 0])
         #expect(tiled.batch == 3 && tiled.length == 3)
         #expect(tiled.tensors.keys.scalars == before + before + before)
+        tiled.append(keys: Tensor.normal([3, 2, 1, 4], using: &rng), values: Tensor.normal([3, 2, 1, 4], using: &rng))
+        #expect(tiled.length == 4 && cache.length == 3 && cache.tensors.keys.scalars == before)
+    }
+
+    /// Row r of a gathered cache holds row `rows[r]` of the source (rows repeat, in any order), only the filled
+    /// positions are copied, and appending past the reserved room grows it: the same bits as attention over the
+    /// gathered rows' concatenated keys and values.
+    @Test func gatheredRowsAttendLikeTheirSourceRows() {
+        var rng = SplitMix64(seed: 7)
+        let (h, hkv, d) = (4, 2, 8)
+        var cache = AttentionCache()
+        let k = Tensor.normal([3, hkv, 5, d], using: &rng), v = Tensor.normal([3, hkv, 5, d], using: &rng)
+        cache.append(keys: k, values: v)
+        let rows = [2, 0, 2, 1]
+        var gathered = cache.gathered(rows: rows, reserving: 2)
+        #expect(gathered.batch == 4 && gathered.length == 5 && gathered.capacity == 7)
+        func pick(_ t: Tensor) -> Tensor { Tensor.concatenate(rows.map { t.slice(axis: 0, $0..<($0 + 1)) }, axis: 0) }
+        var (allKeys, allValues) = (pick(k), pick(v))
+        #expect(gathered.tensors.keys.scalars == allKeys.scalars && gathered.tensors.values.scalars == allValues.scalars)
+        for t in [2, 3] {  // the second append outgrows the reserved room
+            let q = Tensor.normal([4, h, t, d], using: &rng)
+            let newK = Tensor.normal([4, hkv, t, d], using: &rng), newV = Tensor.normal([4, hkv, t, d], using: &rng)
+            gathered.append(keys: newK, values: newV)
+            allKeys = Tensor.concatenate([allKeys, newK], axis: 2)
+            allValues = Tensor.concatenate([allValues, newV], axis: 2)
+            let s = gathered.length
+            let mask = AttentionMask(causal: true, keyPadding: rows.map { row in (0..<s).map { $0 >= 5 || $0 < 3 + row % 2 } })
+            let want = Tensor.scaledDotProductAttention(query: q, key: allKeys, value: allValues, mask: mask)
+            #expect(gathered.attention(query: q, mask: mask).scalars.map(\.bitPattern) == want.scalars.map(\.bitPattern))
+        }
+        #expect(cache.length == 5 && cache.batch == 3)
     }
 }

@@ -81,6 +81,37 @@ import Testing
         }
     }
 
+    /// Several hellaswag documents (contexts and choices of different token lengths) scored together, as the
+    /// scorer batches them, give each document's log-likelihoods (within 1e-4) and greedy flags scored alone.
+    @Test func documentsScoredTogetherEqualEachScoredAlone() throws {
+        let scorer = try Self.scorer.get()
+        let alone = LanguageModelScorer(model: scorer.model, tokenizer: scorer.tokenizer, template: nil, identity: "alone")
+        alone.batches.maximumContexts = 1
+        let task = try BuiltinTasks.task(named: "hellaswag", protocol: .lmEval, options: sharedOptions)
+        var documents: [[LoglikelihoodRequest]] = []
+        for index in 0..<6 {
+            guard case .multipleChoice(let requests, _, _) = try firstInstance(task, index: index).kind else {
+                Issue.record("hellaswag is multiple choice")
+                return
+            }
+            documents.append(requests)
+        }
+        let encoded = try documents.map { requests in
+            try requests.map { scorer.encodePair(try $0.context.render(template: nil), $0.continuation) }
+        }
+        #expect(Set(encoded.map { $0[0].context.count }).count > 3, "contexts of different lengths")
+        #expect(Set(encoded.flatMap { $0.map(\.continuation.count) }).count > 5, "continuations of different lengths")
+        #expect(scorer.batches.batches(encoded.map { $0[0].context.count }).count < documents.count,
+                "the scorer batches several documents")
+        let together = try scorer.loglikelihood(documents.flatMap { $0 })
+        let separately = try documents.flatMap { try alone.loglikelihood($0) }
+        #expect(together.count == separately.count)
+        for (got, want) in zip(together, separately) {
+            #expect(abs(got.logprob - want.logprob) < 1e-4, "\(got.logprob) vs \(want.logprob)")
+            #expect(got.isGreedy == want.isGreedy)
+        }
+    }
+
     @Test func multipleChoiceItemsPickTheReferenceAnswers() throws {
         let scorer = try Self.scorer.get()
         for item in try Self.fixture().multiple_choice {

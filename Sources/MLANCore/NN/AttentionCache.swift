@@ -71,14 +71,33 @@ public struct AttentionCache: Sendable {
         capacity = newCapacity
     }
 
-    /// A cache holding batch row 0 of this one `n` times (for a batch of continuations of one context).
-    public func tiled(_ n: Int) -> AttentionCache {
+    /// A cache whose batch row r holds this one's row `rows[r]` (rows may repeat: a context's row once per
+    /// continuation), with room for `additional` more positions before it grows. Only the filled positions are
+    /// copied.
+    public func gathered(rows: [Int], reserving additional: Int = 0) -> AttentionCache {
         var c = AttentionCache()
-        guard capacity > 0 else { return c }
-        (c.batch, c.kvHeads, c.headSize, c.length, c.capacity) = (n, kvHeads, headSize, length, capacity)
-        let row = kvHeads * capacity * headSize
-        c.keys = Array(Array(repeating: keys[0..<row], count: n).joined())
-        c.values = Array(Array(repeating: values[0..<row], count: n).joined())
+        guard capacity > 0, !rows.isEmpty else { return c }  // nothing cached yet: an empty cache takes any batch
+        precondition(rows.allSatisfy { (0..<batch).contains($0) },
+                     "AttentionCache.gathered: rows \(rows) of a cache of \(batch) rows")
+        let room = Swift.max(1, length + additional)
+        (c.batch, c.kvHeads, c.headSize, c.length, c.capacity) = (rows.count, kvHeads, headSize, length, room)
+        let (filled, d, hkv, oldCapacity) = (length * headSize, headSize, kvHeads, capacity)  // per head
+        func gather(_ source: [Float]) -> [Float] {
+            var out = [Float](repeating: 0, count: rows.count * hkv * room * d)
+            source.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for (r, row) in rows.enumerated() where filled > 0 {
+                        for head in 0..<hkv {
+                            (dst.baseAddress! + (r * hkv + head) * room * d)
+                                .update(from: src.baseAddress! + (row * hkv + head) * oldCapacity * d, count: filled)
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        c.keys = gather(keys)
+        c.values = gather(values)
         return c
     }
 

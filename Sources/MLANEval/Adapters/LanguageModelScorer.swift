@@ -7,8 +7,8 @@ import MLANModel
 ///
 /// Log-likelihood requests are tokenized as pairs (trailing context whitespace moves to the continuation;
 /// continuation ids are the whole string's ids past the context's), conditioned on BOS when the context is
-/// empty, left-truncated to the model's context length, and scored one context at a time with all of its
-/// continuations in one batch on a shared KV cache. Conversations are rendered with `template`.
+/// empty, left-truncated to the model's context length, and scored several contexts at a time, each context
+/// computed once and its continuations on its KV cache. Conversations are rendered with `template`.
 public final class LanguageModelScorer: Scorer {
     /// The decoder that is scored and generates.
     public let model: LlamaForCausalLM
@@ -30,17 +30,20 @@ public final class LanguageModelScorer: Scorer {
     /// lm-eval's pair encoding, truncation and rolling windows for this tokenizer and model.
     var encoding: LMEvalEncoding { LMEvalEncoding(tokenizer: tokenizer, maxLength: model.config.maxPositionEmbeddings) }
 
-    /// Each continuation's summed log-probability after its context (one forward pass per distinct context,
-    /// its continuations batched on the context's KV cache).
+    /// How distinct contexts are batched for scoring.
+    var batches = ContextBatches()
+
+    /// Each continuation's summed log-probability after its context: one pass per distinct context, its
+    /// continuations batched on the context's KV cache, and several contexts of similar length scored together
+    /// (``ContextBatches``).
     /// - Throws: `ScorerError.unsupported` for a prompt with images; template errors for conversations.
     public func loglikelihood(_ requests: [LoglikelihoodRequest]) throws -> [LoglikelihoodResult] {
         var results = [LoglikelihoodResult?](repeating: nil, count: requests.count)
-        let scorer = LogLikelihoodScorer(model: model)
+        // Pairs whose context tokens agree share one context (in first-seen order).
+        var position: [[Int]: Int] = [:]
+        var shared: [(context: [Int], members: [(index: Int, continuation: [Int])])] = []
         for group in LoglikelihoodRequest.groupedByContext(requests) {
             let contextText = try text(of: group.context)
-            // Pairs whose context tokens agree share one forward pass (in first-seen order).
-            var position: [[Int]: Int] = [:]
-            var shared: [(context: [Int], members: [(index: Int, continuation: [Int])])] = []
             for index in group.indices {
                 let (context, continuation) = encoding.encodePair(contextText, requests[index].continuation)
                 let (trimmedContext, trimmedContinuation) = encoding.truncate(context, continuation)
@@ -51,15 +54,19 @@ public final class LanguageModelScorer: Scorer {
                     shared.append((trimmedContext, [(index, trimmedContinuation)]))
                 }
             }
-            for (context, members) in shared {
-                let scores = try scorer.score(context: context, continuations: members.map(\.continuation))
-                for (member, score) in zip(members, scores) {
+        }
+        let scorer = LogLikelihoodScorer(model: model)
+        for batch in batches.batches(shared.map { $0.context.count }) {
+            let documents = batch.map { (context: shared[$0].context, continuations: shared[$0].members.map { $0.continuation }) }
+            let scores = try scorer.score(documents: documents)
+            for (document, documentScores) in zip(batch, scores) {
+                for (member, score) in zip(shared[document].members, documentScores) {
                     results[member.index] = LoglikelihoodResult(logprob: score.logProbability, isGreedy: score.isGreedy)
                 }
             }
         }
         let scored = results.compactMap { $0 }
-        guard scored.count == requests.count else {  // every request belongs to exactly one context group
+        guard scored.count == requests.count else {  // every request belongs to exactly one context
             throw EvalError.scorerResultCount(kind: "loglikelihood", expected: requests.count, received: scored.count)
         }
         return scored

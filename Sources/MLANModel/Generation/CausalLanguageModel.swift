@@ -10,10 +10,12 @@ public protocol CausalLanguageModel: AnyObject {
     /// Token embeddings `[n, D]` of `ids`.
     func embed(_ ids: [Int]) -> Tensor
     /// Logits `[B, T, V]` for embeddings `[B, T, D]` following what `cache` holds (which then holds them too).
+    /// `padding[b]` covers the cached and the new positions (false: padding, never attended to, and not counted
+    /// in the positions of the tokens after it).
     func logits(embeddings: Tensor, padding: [[Bool]]?, cache: KVCache?) -> Tensor
-    /// Logits `[B, V]` of the last position only, for embeddings `[B, T, D]` following what `cache` holds (which
-    /// then holds them too): the head runs on one position per row (a prompt before generation, a context
-    /// before scoring its continuations).
+    /// Logits `[B, V]` of each row's last real (unpadded) new position, for embeddings `[B, T, D]` following what
+    /// `cache` holds (which then holds them too): the head runs on one position per row (a prompt before
+    /// generation, right-padded contexts before scoring their continuations).
     func lastLogits(embeddings: Tensor, padding: [[Bool]]?, cache: KVCache?) -> Tensor
     /// An empty cache for this model.
     func makeCache() -> KVCache

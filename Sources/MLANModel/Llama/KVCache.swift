@@ -40,10 +40,10 @@ public final class LayerKVCache {
         return c
     }
 
-    /// A slot holding this one's single batch row `n` times: `[1, …] -> [n, …]`.
-    func tiled(_ n: Int) -> LayerKVCache {
+    /// A slot whose batch row r holds this one's row `rows[r]`, with room for `additional` more positions.
+    func gathered(rows: [Int], reserving additional: Int) -> LayerKVCache {
         let c = LayerKVCache()
-        c.storage = storage.tiled(n)
+        c.storage = storage.gathered(rows: rows, reserving: additional)
         return c
     }
 }
@@ -67,6 +67,9 @@ public final class KVCache {
     /// A copy whose future appends do not affect this cache (for scoring several continuations of a context).
     public func copy() -> KVCache { KVCache(slots: layers.map { $0.copy() }) }
 
-    /// A cache holding this one's single batch row `n` times (for a batch of continuations of one context).
-    func tiled(_ n: Int) -> KVCache { KVCache(slots: layers.map { $0.tiled(n) }) }
+    /// A cache whose batch row r holds this one's row `rows[r]` (for a batch of continuations, each on its
+    /// context's row), with room for `additional` more positions per layer.
+    func gathered(rows: [Int], reserving additional: Int) -> KVCache {
+        KVCache(slots: layers.map { $0.gathered(rows: rows, reserving: additional) })
+    }
 }

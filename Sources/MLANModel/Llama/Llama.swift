@@ -130,7 +130,9 @@ public final class LlamaModel: Module {
     /// Final hidden states `[B, T, D]` of input embeddings `[B, T, D]`.
     ///
     /// `padding[b][s]` is false for padded keys (s counts cached positions first); a cache makes the T new
-    /// positions follow the cached ones.
+    /// positions follow the cached ones. A token's rotary position is the number of real (unpadded) positions
+    /// before it in its row, so padding anywhere (and rows of different lengths in the cache) never moves a token:
+    /// each real token gets the position it has in its row alone.
     public func callAsFunction(embeddings: Tensor, padding: [[Bool]]? = nil, cache: KVCache? = nil) -> Tensor {
         precondition(embeddings.rank == 3 && embeddings.shape[2] == config.hiddenSize,
                      "LlamaModel expects [B, T, \(config.hiddenSize)] embeddings, got \(embeddings.shape)")
@@ -138,14 +140,27 @@ public final class LlamaModel: Module {
             precondition(cache.layers.count == layers.count,
                          "a KVCache of \(cache.layers.count) layers for a \(layers.count)-layer model; use makeCache()")
         }
-        let start = cache?.length ?? 0
-        let positions = Array(start..<(start + embeddings.shape[1]))
+        let positions = Self.positions(start: cache?.length ?? 0, count: embeddings.shape[1], padding: padding)
         let mask = AttentionMask(causal: true, keyPadding: padding)
         var h = embeddings                                                                  // [B, T, D]
         for (i, layer) in layers.enumerated() {
             h = layer(h, positions: positions, mask: mask, cache: cache?.layers[i])         // [B, T, D]
         }
         return norm(h)                                                                      // [B, T, D]
+    }
+
+    /// Rotary positions of `count` new tokens after `start` cached ones: `start..<start + count` shared by the
+    /// batch without padding, else B·count per-row positions, each the number of real positions before it.
+    static func positions(start: Int, count: Int, padding: [[Bool]]?) -> [Int] {
+        guard let padding else { return Array(start..<(start + count)) }
+        return padding.flatMap { row in
+            precondition(row.count == start + count, "padding of \(row.count) positions for \(start) cached + \(count) new")
+            var real = row[..<start].reduce(0) { $1 ? $0 + 1 : $0 }
+            return (start..<(start + count)).map { s in
+                defer { if row[s] { real += 1 } }
+                return real
+            }
+        }
     }
 }
 
@@ -187,11 +202,21 @@ public final class LlamaForCausalLM: Module {
         head(model(embeddings: embeddings, padding: padding, cache: cache))
     }
 
-    /// Logits `[B, V]` of the last position for input embeddings `[B, T, D]` (the head runs on that position only).
+    /// Logits `[B, V]` of each row's last real position among the T new ones (the last position without
+    /// padding, or when a row's new positions are all padding) for input embeddings `[B, T, D]`: the head runs on
+    /// those positions only.
     public func lastLogits(embeddings: Tensor, padding: [[Bool]]? = nil, cache: KVCache? = nil) -> Tensor {
         let hidden = model(embeddings: embeddings, padding: padding, cache: cache)  // [B, T, D]
         let (b, t, d) = (hidden.shape[0], hidden.shape[1], hidden.shape[2])
-        return head(hidden.slice(axis: 1, (t - 1)..<t).reshaped([b, d]))           // [B, V]
+        let start = cache.map { $0.length - t } ?? 0                                 // cached positions before these
+        let last = (0..<b).map { row in padding?[row][start...].lastIndex(of: true).map { $0 - start } ?? t - 1 }
+        guard last.contains(where: { $0 != t - 1 }) else {
+            return head(hidden.slice(axis: 1, (t - 1)..<t).reshaped([b, d]))         // [B, V]
+        }
+        let rows = last.enumerated().map { row, position in
+            hidden.slice(axis: 0, row..<(row + 1)).slice(axis: 1, position..<(position + 1)).reshaped([1, d])
+        }
+        return head(Tensor.concatenate(rows, axis: 0))                               // [B, D] -> [B, V]
     }
 
     /// Logits `[B, T, V]` for equal-length rows of token ids.
