@@ -68,11 +68,11 @@ public final class Trainer {
         }
         log = try TrainLog(url: parallel.isWriter ? runDirectory?.appendingPathComponent("train_log.jsonl") : nil, label: label)
         log.printsProgress = parallel.isWriter
-        // The modality-length sampler cuts each modality into its own batches (partial ones included).
-        let perBatch = { (count: Int) in (count + config.microBatchSize - 1) / config.microBatchSize }
         let multimodal = examples.filter(\.isMultimodal).count
-        let microBatches = config.groupByModalityLength ? perBatch(multimodal) + perBatch(examples.count - multimodal)
-                                                        : perBatch(examples.count)
+        let microBatches = config.groupByModalityLength
+            ? ModalityLengthSampler.batchCount(multimodal: multimodal, languageOnly: examples.count - multimodal,
+                                               batchSize: config.microBatchSize)
+            : (examples.count + config.microBatchSize - 1) / config.microBatchSize
         let perEpoch = (microBatches + config.accumulationSteps - 1) / config.accumulationSteps
         let total = min(config.maxSteps ?? Int.max, perEpoch * config.epochs)
         schedule = LearningRateSchedule(config.schedule, peak: config.learningRate, totalSteps: total,

@@ -45,6 +45,13 @@ public struct ModalityLengthSampler: Sendable {
         self.dropLast = dropLast
     }
 
+    /// How many batches an epoch has (the same for every epoch): each modality is cut on its own, so each may end
+    /// in a partial batch (left out with `dropLast`).
+    public static func batchCount(multimodal: Int, languageOnly: Int, batchSize: Int, dropLast: Bool = false) -> Int {
+        let batches = { (count: Int) in dropLast ? count / batchSize : (count + batchSize - 1) / batchSize }
+        return batches(multimodal) + batches(languageOnly)
+    }
+
     /// The batches of one epoch, as indices into the examples; the same seed and epoch give the same batches.
     public func batches(epoch: Int = 0) -> [[Int]] {
         var rng = SplitMix64(seed: seed, label: "modality-length/epoch-\(epoch)")

@@ -1,3 +1,5 @@
+import MLANModel
+
 /// How a language-model scorer cuts its distinct contexts into batches that `LogLikelihoodScorer.score(documents:)`
 /// scores together: shortest contexts first, consecutive ones as many as fit the limits.
 ///
@@ -14,15 +16,6 @@ struct ContextBatches: Equatable {
     /// Batches of indices into `lengths` (context lengths): every index once, shortest contexts first (ties in
     /// index order), each batch within the limits; a context that alone exceeds them gets a batch of its own.
     func batches(_ lengths: [Int]) -> [[Int]] {
-        var batches: [[Int]] = []
-        for index in lengths.indices.sorted(by: { (lengths[$0], $0) < (lengths[$1], $1) }) {
-            if let last = batches.last, last.count < maximumContexts,  // sorted: this context is the longest
-               (last.count + 1) * lengths[index] <= maximumContextPositions {
-                batches[batches.count - 1].append(index)
-            } else {
-                batches.append([index])
-            }
-        }
-        return batches
+        LogLikelihoodScorer.lengthSortedBatches(lengths, maximumRows: maximumContexts, maximumPositions: maximumContextPositions)
     }
 }

@@ -130,13 +130,21 @@ public struct LogLikelihoodScorer {
     /// Rows (by index) that need a pass after the context (`lengths[r]` > 0 positions), shortest first, cut into
     /// batches of at most `continuationPositions` padded positions (a longer row alone).
     static func continuationBatches(_ lengths: [Int]) -> [[Int]] {
-        let order = lengths.indices.filter { lengths[$0] > 0 }.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
+        lengthSortedBatches(lengths, including: { $0 > 0 }, maximumPositions: continuationPositions)
+    }
+
+    /// Indices into `lengths` (those `including` accepts), shortest first (ties in index order), cut into batches
+    /// of at most `maximumRows` rows and `maximumPositions` padded positions (rows × the batch's longest); an item
+    /// that alone exceeds the limit gets a batch of its own. Batching by length keeps right-padding small.
+    public static func lengthSortedBatches(_ lengths: [Int], including: (Int) -> Bool = { _ in true },
+                                           maximumRows: Int = .max, maximumPositions: Int) -> [[Int]] {
+        let order = lengths.indices.filter { including(lengths[$0]) }.sorted { (lengths[$0], $0) < (lengths[$1], $1) }
         var batches: [[Int]] = []
-        for r in order {
-            if let last = batches.last, (last.count + 1) * lengths[r] <= continuationPositions {
-                batches[batches.count - 1].append(r)
+        for index in order {  // sorted: each new item is its batch's longest
+            if let last = batches.last, last.count < maximumRows, (last.count + 1) * lengths[index] <= maximumPositions {
+                batches[batches.count - 1].append(index)
             } else {
-                batches.append([r])
+                batches.append([index])
             }
         }
         return batches
