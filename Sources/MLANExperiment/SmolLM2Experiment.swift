@@ -132,7 +132,8 @@ public final class SmolLM2Experiment {
             note("[world] \(config.world.captions) captions, \(manifest.files.count) task files in \(url.path)")
         }
         let tower = config.visionTower
-        return World(url: url, manifest: manifest, pixels: PixelStore(root: url, width: tower.width, height: tower.imageSize))
+        return World(url: url, manifest: manifest,
+                     pixels: PixelStore(root: url, processor: .stretched(height: tower.imageSize, width: tower.width)))
     }
 
     // MARK: Models
@@ -200,7 +201,7 @@ public final class SmolLM2Experiment {
         }
         guard let stage = try train(name, LlavaTrainingModel(llava, images: world.pixels), examples, config.align,
                                     tokenizer: language.tokenizer, llava: llava) else { return nil }
-        try VisionTowerDirectory.write(llava.visionTower, to: towerURL)
+        try VisionTowerDirectory.write(llava.visionTower, processor: world.pixels.processor, to: towerURL)
         var tensors: [String: SafetensorsEntry] = [:]
         for (name, tensor) in llava.parameters(of: .projector) { tensors[name] = .float32(tensor.detached()) }
         try HuggingFaceWriter.writeDirectory(alignedURL) { staging in

@@ -79,9 +79,11 @@ public struct SmolLM2ExperimentConfig: Sendable, Equatable {
     /// Stage 2's and the `mlan` protocol's conversation template: `chatml` is SmolLM2's own chat template.
     public var template = "chatml"
     public var world = World(captions: 1600, trainPerCluster: 200, evalPerCluster: 50, objectsPerBox: [1, 3])
-    /// The vision tower trained from scratch (Hugging Face `CLIPVisionConfig` fields).
+    /// The vision tower trained from scratch (Hugging Face `CLIPVisionConfig` fields). Its images are stretched to
+    /// its input size (NLVR's 400 × 100 to 128 × 128: no crop, no padding), so a square tower, which transformers'
+    /// CLIP can represent, sees the whole scene.
     public var visionTower = CLIPVisionConfig(hiddenSize: 192, intermediateSize: 768, numHiddenLayers: 4,
-                                              numAttentionHeads: 6, imageSize: 32, patchSize: 8, hiddenAct: .gelu)
+                                              numAttentionHeads: 6, imageSize: 128, patchSize: 32, hiddenAct: .gelu)
     /// Stage 1: alignment on captions (`plain` template), projector and tower train, SmolLM2 frozen.
     public var align = TrainConfig()
     /// Stage 2: instruction tuning per mixture, projector and SmolLM2 train (full, or LoRA when `lora` is set).
@@ -103,9 +105,7 @@ public struct SmolLM2ExperimentConfig: Sendable, Equatable {
                                        protocols: ["lm-eval", "mlan"], languageLimit: 100,
                                        visionTasks: ["nlvr", "scienceqa_img"], visionLimit: 100, microLimit: 50)
 
-    public init() {
-        visionTower.imageWidth = 128
-    }
+    public init() {}
 
     /// The keys a config file may hold (`quick` only at the top).
     static let keys: Set<String> = ["seed", "language_model", "template", "world", "vision_tower", "align", "instruct",

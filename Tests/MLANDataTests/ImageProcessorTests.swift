@@ -95,3 +95,60 @@ struct CLIPFixtureCase: Sendable, CustomTestStringConvertible {
         }
     }
 }
+
+/// The stretch mode: a resize to a fixed height × width (aspect ratio not kept) and no crop, as transformers'
+/// `CLIPImageProcessor` with `size: {height, width}` and `do_center_crop: false`.
+@Suite struct StretchedImageProcessorTests {
+    /// A 400 × 100 image (NLVR's size) whose colour changes along both axes.
+    static func scene() -> RGBImage {
+        var pixels = [UInt8](repeating: 0, count: 400 * 100 * 3)
+        for y in 0..<100 {
+            for x in 0..<400 {
+                let i = (y * 400 + x) * 3
+                (pixels[i], pixels[i + 1], pixels[i + 2]) = (UInt8(x * 255 / 399), UInt8(y * 255 / 99), UInt8((x + y) % 256))
+            }
+        }
+        return RGBImage(width: 400, height: 100, pixels: pixels)
+    }
+
+    @Test func stretchesTheWholeImageToTheTowerSizeWithoutCropping() {
+        let processor = CLIPImageProcessor.stretched(height: 128, width: 128)
+        #expect(processor.resizedSize(height: 100, width: 400) == (128, 128))
+        let image = Self.scene()
+        let stretched = processor.resizedAndCropped(image)
+        #expect(stretched == BicubicResampler.resize(image, width: 128, height: 128))
+        // Both ends of the image survive: the left column stays dark red, the right one bright red.
+        #expect(stretched.pixels[0] < 8 && stretched.pixels[(128 - 1) * 3] > 247)
+        let pixels = processor(image)
+        #expect(pixels.shape == [3, 128, 128])
+        let red = (Float(stretched.pixels[0]) / 255 - CLIPImageProcessor.clipMean[0]) / CLIPImageProcessor.clipStd[0]
+        #expect(abs(pixels.values[0] - red) < 1e-6)
+    }
+
+    @Test func preprocessorConfigRoundTripsAndTellsTransformersNotToCrop() throws {
+        for processor in [CLIPImageProcessor.stretched(height: 128, width: 128), .stretched(height: 32, width: 128)] {
+            let config = processor.preprocessorConfig
+            #expect(config["do_center_crop"]?.boolValue == false)
+            #expect(config["size"]?["height"]?.intValue == processor.cropSize)
+            #expect(config["size"]?["width"]?.intValue == processor.cropWidth ?? processor.cropSize)
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-stretch-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try Data(config.jsonBytes(pretty: true)).write(to: url)
+            #expect(try CLIPImageProcessor.load(from: url) == processor)
+        }
+    }
+
+    @Test func aFixedSizeWithADifferentCropOrACropWithoutAFixedSizeIsRefused() throws {
+        func load(_ text: String) throws -> CLIPImageProcessor {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-stretch-\(UUID().uuidString).json")
+            defer { try? FileManager.default.removeItem(at: url) }
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return try CLIPImageProcessor.load(from: url)
+        }
+        #expect(try load(#"{"size": {"height": 64, "width": 64}, "crop_size": 64}"#) == .stretched(height: 64, width: 64))
+        #expect { try load(#"{"size": {"height": 64, "width": 64}, "crop_size": 32}"#) } throws: { "\($0)".contains("size") }
+        #expect { try load(#"{"size": {"shortest_edge": 64}, "do_center_crop": false}"#) } throws: {
+            "\($0)".contains("do_center_crop")
+        }
+    }
+}

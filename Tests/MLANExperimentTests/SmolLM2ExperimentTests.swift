@@ -77,6 +77,10 @@ struct SmolLM2ExperimentTests {
         // The tower is a CLIP directory `--vision-tower` accepts.
         let tower = try CLIPVisionModel.load(from: output.appendingPathComponent("vision-tower"))
         #expect(tower.config == config.visionTower)
+        // ... with the images' processing beside it: the whole scene stretched to the tower's square input.
+        let composed = try MultimodalLoader.load(model: Self.model, visionTower: output.appendingPathComponent("vision-tower").path)
+        #expect(composed.imageProcessor == .stretched(height: config.visionTower.imageSize, width: config.visionTower.width))
+        #expect(config.visionTower.imageWidth == nil && config.visionTower.numPatches == 16)
         // The held-out proof: each mixture's manifest.
         for name in ["mlan", "mlan_v", "vision_heavy"] {
             #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("mixtures/\(name).manifest.json").path)

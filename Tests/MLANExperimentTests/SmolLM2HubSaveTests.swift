@@ -13,22 +13,23 @@ import Testing
 /// `LlavaForConditionalGeneration` with MLAN's ids, pixels, chat rendering and logits (1e-4 relative;
 /// `Scripts/hub-parity.py` compares) on a real NLVR test image.
 ///
-/// The tower is square (NLVR's image padded to square): transformers' `CLIPVisionConfig` has one `image_size`,
-/// so the experiment's default 32 × 128 tower (MLAN's `image_width`) has no transformers equivalent.
+/// The tower has the experiment's default input (128 × 128 in 32-pixel patches, the NLVR image stretched to it, as
+/// `Configs/smollm2-mlan.json` and the experiment's image store give it), narrower so the test stays quick.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MLAN_PYTHON"] != nil))
 struct SmolLM2HubSaveTests {
     @Test func savedModelLoadsInTransformersWithTheSameLogits() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("smollm2-hub-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let tower = CLIPVisionConfig(hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 2,
-                                     imageSize: 32, patchSize: 8, hiddenAct: .gelu)
+        let shipped = try SmolLM2ExperimentConfig.load(from: SharedPaths.repositoryRoot.appendingPathComponent("Configs/smollm2-mlan.json"))
+        var tower = shipped.visionTower
+        (tower.hiddenSize, tower.intermediateSize, tower.numHiddenLayers, tower.numAttentionHeads) = (32, 64, 2, 2)
         let language = try LanguageModelLoader.load(from: SmolLM2ExperimentTests.model, weights: .f32)
         var rng = SplitMix64(seed: 7)
         let llava = LlavaForConditionalGeneration(languageModel: language.model,
                                                   visionTower: CLIPVisionModel(tower, rng: &rng),
                                                   projectorType: .mlp2xGELU, visionFeatureLayers: [-1], seed: 8)
-        let processor = CLIPImageProcessor(shortestEdge: tower.imageSize, padToSquare: true)
+        let processor = CLIPImageProcessor.stretched(height: tower.imageSize, width: tower.width)
         let template = ChatMLTemplate()
         let directory = root.appendingPathComponent("models/mlan")
         try SmolLM2Experiment.saveHuggingFace(llava, tokenizer: language.tokenizer, processor: processor,

@@ -26,7 +26,9 @@ public struct PixelValues: Sendable, Equatable {
 /// edge to `shortestEdge` with Pillow's bicubic filter (the long edge is `Int(shortestEdge * long / short)`,
 /// truncated, as `get_resize_output_image_size(default_to_square=False)` computes it); centre-crop to
 /// `cropSize` with HF's offsets (`(side - crop) // 2`, zero-padded when the image is smaller); multiply by
-/// `rescaleFactor`; normalise with `mean` and `std`.
+/// `rescaleFactor`; normalise with `mean` and `std`. A `stretch` processor instead resizes straight to the crop's
+/// height and width, whatever the aspect ratio, and does not crop (transformers' `size: {height, width}` with
+/// `do_center_crop: false`).
 ///
 /// ```swift
 /// let processor = CLIPImageProcessor.llava          // 336 px, padded to square
@@ -42,12 +44,22 @@ public struct CLIPImageProcessor: Sendable, Equatable {
     public var cropWidth: Int?
     /// Pad to a square of the background colour before resizing (LLaVA's `image_aspect_ratio pad`).
     public var padToSquare: Bool
+    /// Resize to `cropSize` × `cropWidth` ignoring the aspect ratio, with no crop (`shortestEdge` is then unused).
+    public var stretch: Bool
     /// The value pixels are multiplied by before normalising.
     public var rescaleFactor: Double
     /// Per-channel mean, subtracted after rescaling.
     public var mean: [Float]
     /// Per-channel standard deviation, divided by after subtracting the mean.
     public var std: [Float]
+
+    /// A processor that resizes every image to `height` × `width` (bicubic, aspect ratio not kept), then rescales and
+    /// normalises: how MLAN's square towers see NLVR's 4:1 scenes without cropping or padding them.
+    public static func stretched(height: Int, width: Int) -> CLIPImageProcessor {
+        precondition(width > 0, "width must be positive, got \(width)")
+        return CLIPImageProcessor(shortestEdge: height, cropSize: height, cropWidth: width == height ? nil : width,
+                                  stretch: true)
+    }
 
     /// OpenAI CLIP's normalisation mean.
     public static let clipMean: [Float] = [0.48145466, 0.4578275, 0.40821073]
@@ -58,7 +70,7 @@ public struct CLIPImageProcessor: Sendable, Equatable {
 
     /// A processor; `cropSize` defaults to `shortestEdge`, `cropWidth` to `cropSize` (a square crop).
     public init(shortestEdge: Int = 336, cropSize: Int? = nil, cropWidth: Int? = nil, padToSquare: Bool = false,
-                rescaleFactor: Double = 1.0 / 255.0, mean: [Float] = CLIPImageProcessor.clipMean,
+                stretch: Bool = false, rescaleFactor: Double = 1.0 / 255.0, mean: [Float] = CLIPImageProcessor.clipMean,
                 std: [Float] = CLIPImageProcessor.clipStd) {
         precondition(shortestEdge > 0, "shortestEdge must be positive, got \(shortestEdge)")
         precondition(mean.count == 3 && std.count == 3, "mean and std need 3 values, got \(mean.count), \(std.count)")
@@ -66,6 +78,7 @@ public struct CLIPImageProcessor: Sendable, Equatable {
         self.cropSize = cropSize ?? shortestEdge
         self.cropWidth = cropWidth
         self.padToSquare = padToSquare
+        self.stretch = stretch
         self.rescaleFactor = rescaleFactor
         self.mean = mean
         self.std = std
@@ -79,6 +92,7 @@ public struct CLIPImageProcessor: Sendable, Equatable {
 
     /// The `(height, width)` the resize produces for an image of `height` x `width`.
     public func resizedSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        if stretch { return (cropSize, cropWidth ?? cropSize) }
         let short = min(width, height), long = max(width, height)
         let newLong = Int(Double(shortestEdge * long) / Double(short))
         return width <= height ? (newLong, shortestEdge) : (shortestEdge, newLong)
@@ -87,6 +101,7 @@ public struct CLIPImageProcessor: Sendable, Equatable {
     /// The image after padding (if configured), resizing and cropping, still 8-bit.
     public func resizedAndCropped(_ image: RGBImage) -> RGBImage {
         let square = padToSquare ? image.paddedToSquare(background: background) : image
+        if stretch { return BicubicResampler.resize(square, width: cropWidth ?? cropSize, height: cropSize) }
         let size = resizedSize(height: square.height, width: square.width)
         let resized = BicubicResampler.resize(square, width: size.width, height: size.height)
         return Self.centerCrop(resized, height: cropSize, width: cropWidth ?? cropSize)

@@ -78,16 +78,23 @@ public enum MultimodalLoader {
         }
         let language = try LanguageModelLoader.load(from: url, weights: weights)
         let tower: CLIPVisionModel
+        var imageProcessor: CLIPImageProcessor? = nil
         let name = visionTower ?? "vit-l14-336"
         if let shape = towerShapes[name] {
             var rng = SplitMix64(seed: seed)
             tower = CLIPVisionModel(shape, rng: &rng)
         } else {
-            tower = try CLIPVisionModel.load(from: URL(fileURLWithPath: name))
+            let directory = URL(fileURLWithPath: name)
+            tower = try CLIPVisionModel.load(from: directory)
+            let preprocessor = directory.appendingPathComponent("preprocessor_config.json")
+            if FileManager.default.fileExists(atPath: preprocessor.path) {
+                imageProcessor = try CLIPImageProcessor.load(from: preprocessor)
+            }
         }
         let llava = LlavaForConditionalGeneration(languageModel: language.model, visionTower: tower,
                                                   projectorType: .mlp2xGELU, seed: seed)
-        return LoadedMultimodalModel(model: llava, tokenizer: language.tokenizer, imageProcessor: processor(tower.config))
+        return LoadedMultimodalModel(model: llava, tokenizer: language.tokenizer,
+                                     imageProcessor: imageProcessor ?? processor(tower.config))
     }
 
     /// Whether `url` is a directory whose `config.json` describes a LLaVA model (it names a `vision_config`).

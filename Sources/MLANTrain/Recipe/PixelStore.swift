@@ -1,9 +1,9 @@
 import Foundation
 import MLANData
 
-/// Loads images for a vision tower of a given input size with `CLIPImageProcessor` (no padding; the shortest
-/// edge resized to the tower's height, then a centre crop to height × width, CLIP normalisation), so training
-/// sees exactly what the evaluator's LLaVA scorer sees. Results are cached by path.
+/// Loads images for a vision tower with a `CLIPImageProcessor` (by default no padding; the shortest edge resized to
+/// the tower's height, then a centre crop to height × width, CLIP normalisation), so training sees exactly what the
+/// evaluator's LLaVA scorer sees. Results are cached by path.
 public final class PixelStore: @unchecked Sendable {
     /// The folder relative paths are read from.
     public let root: URL
@@ -12,10 +12,15 @@ public final class PixelStore: @unchecked Sendable {
     private var cache: [String: PixelValues] = [:]
     private let lock = NSLock()
 
-    /// A store reading paths relative to `root` for a `height`×`width` tower.
-    public init(root: URL, width: Int, height: Int) {
+    /// A store reading paths relative to `root` through `processor`.
+    public init(root: URL, processor: CLIPImageProcessor) {
         self.root = root
-        processor = CLIPImageProcessor(shortestEdge: height, cropSize: height, cropWidth: width, padToSquare: false)
+        self.processor = processor
+    }
+
+    /// A store reading paths relative to `root` for a `height`×`width` tower (shortest edge to `height`, centre crop).
+    public convenience init(root: URL, width: Int, height: Int) {
+        self.init(root: root, processor: CLIPImageProcessor(shortestEdge: height, cropSize: height, cropWidth: width))
     }
 
     /// The pixel values of the image at `path` (relative to `root`, or absolute).
