@@ -59,7 +59,7 @@ demo: setup
 	$$($(SWIFT) build -c release --show-bin-path)/mlan demo
 
 # MLAN on SmolLM2-135M-Instruct (Docs/EXPERIMENT.md): tower, alignment, each mixture, zero-shot evaluation, report in
-# runs/experiment/. Rerun to continue a stopped run; EXPERIMENT_ARGS="--quick --out runs/x" for the smoke run.
+# runs/experiment/. Rerun to continue a stopped run; EXPERIMENT_ARGS="--quick --output runs/x" for the smoke run.
 experiment: setup models
 	$(SWIFT) build -c release --product mlan
 	$$($(SWIFT) build -c release --show-bin-path)/mlan experiment --config Configs/smollm2-mlan.json $(EXPERIMENT_ARGS)

@@ -7,10 +7,11 @@ struct ExperimentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "experiment",
         abstract: "Run MLAN on SmolLM2-135M-Instruct: train a vision tower, align, tune each mixture, evaluate zero-shot; "
-            + "a rerun with the same --out continues a stopped run.")
+            + "a rerun with the same --output continues a stopped run.")
     @Option(help: "The experiment config (see Configs/smollm2-mlan.json).") var config: String
     @Flag(help: "Apply the config's \"quick\" overrides: a smoke run with tiny counts.") var quick = false
-    @Option(help: "The output folder (default runs/experiment, or runs/experiment-quick with --quick).") var out: String?
+    @Option(name: [.customLong("output"), .customLong("out")],
+            help: "The output folder (default runs/experiment, or runs/experiment-quick with --quick).") var output: String?
     @Option(help: "The data folder (default: $MLAN_SHARED/data or ../shared/data).") var dataDir: String?
     @Option(help: ArgumentHelp("Stop after N optimizer steps of a stage (stage1_align, stage2_NAME), its checkpoint "
                                + "written, as a kill would; rerun to continue.", valueName: "stage:N"))
@@ -18,7 +19,7 @@ struct ExperimentCommand: ParsableCommand {
 
     func run() throws {
         let settings = try SmolLM2ExperimentConfig.load(from: URL(fileURLWithPath: config), quick: quick)
-        let folder = URL(fileURLWithPath: out ?? (quick ? "runs/experiment-quick" : "runs/experiment"))
+        let folder = URL(fileURLWithPath: output ?? (quick ? "runs/experiment-quick" : "runs/experiment"))
         let experiment = SmolLM2Experiment(config: settings, output: folder)
         experiment.dataDirectory = dataDir.map { URL(fileURLWithPath: $0) }
         experiment.command = (["mlan"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
