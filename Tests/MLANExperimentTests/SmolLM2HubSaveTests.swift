@@ -14,7 +14,8 @@ import Testing
 /// `Scripts/hub-parity.py` compares) on a real NLVR test image.
 ///
 /// The tower has the experiment's default input (128 × 128 in 32-pixel patches, the NLVR image stretched to it, as
-/// `Configs/smollm2-mlan.json` and the experiment's image store give it), narrower so the test stays quick.
+/// `Configs/smollm2-mlan.json` and the experiment's image store give it), narrower so the test stays quick. With
+/// `MLAN_EXPERIMENT_MODEL=OUT/models/NAME` as well, a model a full `make experiment` saved is checked the same way.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["MLAN_PYTHON"] != nil))
 struct SmolLM2HubSaveTests {
     @Test func savedModelLoadsInTransformersWithTheSameLogits() throws {
@@ -34,7 +35,23 @@ struct SmolLM2HubSaveTests {
         let directory = root.appendingPathComponent("models/mlan")
         try SmolLM2Experiment.saveHuggingFace(llava, tokenizer: language.tokenizer, processor: processor,
                                               template: template, to: directory)
+        try Self.expectTransformersAgree(directory: directory, scratch: root)
+    }
 
+    /// A model `make experiment` saved (`MLAN_EXPERIMENT_MODEL=OUT/models/mlan`, e.g. from a full run), checked the same way.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["MLAN_EXPERIMENT_MODEL"] != nil))
+    func experimentsSavedModelLoadsInTransformersWithTheSameLogits() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("smollm2-hub-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = try #require(ProcessInfo.processInfo.environment["MLAN_EXPERIMENT_MODEL"])
+        try Self.expectTransformersAgree(directory: URL(fileURLWithPath: path), scratch: root)
+    }
+
+    /// Writes MLAN's ids, pixel values and logits for a ChatML prompt on a real NLVR test image to `scratch`, and has
+    /// `Scripts/hub-parity.py` compare transformers' on the LLaVA `directory`.
+    static func expectTransformersAgree(directory: URL, scratch root: URL) throws {
+        let template = ChatMLTemplate()
         let loaded = try MultimodalLoader.load(model: directory)
         let turns = [Turn(.user, "<image>\nIs there a yellow triangle?")]
         let prompt = template.render(turns, addGenerationPrompt: true)
