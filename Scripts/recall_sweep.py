@@ -11,6 +11,20 @@ scene puts an object's attributes before its noun; the queries stay `key value`)
 each queried key and its value, as an instruction stands between a question and its answer), INIT (Hugging Face's initializer_range for every weight, 0.02),
 MLANINIT=1 (MLAN's initialisation instead: linear layers uniform in +-1/sqrt(in), embeddings normal with EMB,
 0.02). Docs/RECIPE.md has the table. Needs torch, transformers and tokenizers (a venv outside the repository).
+
+TASK=conj asks for a conjunction lookup shaped like the scene text instead: a list of NMIN..NMAX (3/6) objects,
+`a small blue triangle, a large black circle, ...`, then QPER (2) questions `question: What colour is the small
+triangle? answer: blue`, each naming one object by the two attributes it does not ask (size and shape for a
+colour, colour and shape for a size, size and colour for a shape: `the small black object`). The first question's
+object has two distractors, each sharing one of the two named attributes; every named pair is unique in the list.
+It prints `conj3` and `conj6`: accuracy on the answers of 128 held-out lines with 3 and with 6 objects (one value
+per kind of question gives about 1/3). ONE (0): fraction of questions naming the object by one attribute only
+(`the triangle`, when it is unique); CURR (0): for the first CURR steps every question that can names one attribute;
+MIX (0): fraction of each batch that is `recall` lines (one-word lookups, with PMIN/PMAX pairs). GEN (0): fraction
+of each batch that is the same task over generic words instead of scene words (`a big red cat, a tiny green dog,
+... question: What size is the red dog? answer: tiny`; `What is the big red thing?` asks for the noun), as stage
+0's generic conjunction lookups hold; POOL (0): when positive, the scene-word lines come from a fixed set of POOL
+lines (as the demo's corpus repeats its scenes each epoch); GQPER (QPER): questions per generic line; evaluation lines are always fresh scene-word lines.
 """
 import json, math, os, random, sys, time
 import torch
@@ -22,6 +36,9 @@ LR, STEPS, BATCH = E("LR", 2e-3), E("STEPS", 768), E("BATCH", 32)
 HID, LAY, HEADS, KV, FFN = E("HID", 128), E("LAY", 3), E("HEADS", 4), E("KV", 2), E("FFN", 320)
 PMIN, PMAX, SEED, ORDER = E("PMIN", 6), E("PMAX", 6), E("SEED", 7), E("ORDER", "kv")
 GAP = os.environ.get("GAP", "")
+TASK, NMIN, NMAX, QPER = E("TASK", "recall"), E("NMIN", 3), E("NMAX", 6), E("QPER", 2)
+GQPER = E("GQPER", QPER)
+ONE, CURR, MIX, GEN, POOL = E("ONE", 0.0), E("CURR", 0), E("MIX", 0.0), E("GEN", 0.0), E("POOL", 0)
 WORDS = ("blue yellow black circle square triangle small medium large first second third box object objects "
          "there is are no true false question answer").split()
 VALUES, KEYS = WORDS[:9], WORDS[9:]
@@ -37,8 +54,51 @@ def line(rng, n):
         v = tok.encode(f" {val[k]}", add_special_tokens=False).ids
         targets.append((len(ids) - 1, v[0])); ids += v
     return ids + [eos], targets
+SIZES, COLOURS, SHAPES = ("small", "medium", "large"), ("black", "blue", "yellow"), ("circle", "square", "triangle")
+SCENE_KINDS = (("size", SIZES), ("colour", COLOURS), ("shape", SHAPES))
+GENERIC_KINDS = (("size", ("big", "tiny", "huge")), ("colour", ("red", "green", "white")),
+                 ("thing", ("cat", "dog", "bird", "tree", "apple", "book", "lamp", "horse", "stone", "cloud")))
+KINDS = SCENE_KINDS
+def word(obj, k): return KINDS[k][1][obj[k]]
+def unique(objs, obj, kinds): return sum(all(o[k] == obj[k] for k in kinds) for o in objs) == 1
+def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER):
+    global KINDS
+    KINDS = kinds; width = [len(v) for _, v in kinds]
+    while True:  # a target, two distractors sharing one named attribute each, the rest random, all distinct
+        asked = rng.randrange(3); named = [k for k in range(3) if k != asked]
+        target = tuple(rng.randrange(w) for w in width); objs = [target]
+        for k in named:
+            d = list(target); d[k] = rng.choice([v for v in range(width[k]) if v != target[k]]); d[asked] = rng.randrange(width[asked])
+            objs.append(tuple(d))
+        while len(objs) < n: objs.append(tuple(rng.randrange(w) for w in width))
+        objs = objs[:n]
+        if len(set(objs)) == n and unique(objs, target, named): break
+    rng.shuffle(objs)
+    text = ", ".join("a " + " ".join(word(o, k) for k in range(3)) for o in objs) + "."
+    ids = tok.encode(text, add_special_tokens=False).ids; targets = []
+    for q in range(qper):
+        if q > 0:  # any object and asked kind whose named pair is unique
+            while True:
+                target = rng.choice(objs); asked = rng.randrange(3); named = [k for k in range(3) if k != asked]
+                if unique(objs, target, named): break
+        if rng.random() < one:  # one named attribute, when one suffices
+            single = [[k] for k in named if unique(objs, target, [k])]
+            if single: named = rng.choice(single)
+        question = (f"What is the {name_of(target, named)}?" if asked == 2 and kinds is GENERIC_KINDS
+                    else f"What {KINDS[asked][0]} is the {name_of(target, named)}?")
+        ids += tok.encode(f" question: {question} answer:", add_special_tokens=False).ids
+        v = tok.encode(f" {word(target, asked)}", add_special_tokens=False).ids
+        targets.append((len(ids) - 1, v[0])); ids += v
+    return ids + [eos], targets
+def name_of(obj, kinds):  # "small triangle", "black object", "small black object"
+    adjectives = [word(obj, k) for k in (0, 1) if k in kinds]
+    return " ".join(adjectives + [word(obj, 2) if 2 in kinds else ("object" if KINDS is SCENE_KINDS else "thing")])
 rng = random.Random(SEED)
-evalset = {n: [line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
+if TASK == "conj":
+    evalset = {f"conj{n}": [conj_line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
+else:
+    evalset = {f"read{n}": [line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
+pool = [conj_line(random.Random(5000 + i), random.Random(9000 + i).randint(NMIN, NMAX), ONE)[0] for i in range(POOL)]
 torch.manual_seed(SEED)
 cfg = LlamaConfig(vocab_size=512, hidden_size=HID, intermediate_size=FFN, num_hidden_layers=LAY,
                   num_attention_heads=HEADS, num_key_value_heads=KV, head_dim=HID // HEADS, rms_norm_eps=1e-5,
@@ -65,11 +125,21 @@ def evaluate():
     m.train(); return out
 t0 = time.time()
 for step in range(1, STEPS + 1):
-    batch = [line(rng, rng.randint(PMIN, PMAX))[0] for _ in range(BATCH)]
+    if TASK == "conj":
+        one = 1.0 if step <= CURR else ONE
+        def draw():
+            r = rng.random()
+            if r < MIX: return line(rng, rng.randint(PMIN, PMAX))[0]
+            if r < MIX + GEN: return conj_line(rng, rng.randint(NMIN, NMAX), one, GENERIC_KINDS, GQPER)[0]
+            if POOL: return pool[rng.randrange(POOL)]
+            return conj_line(rng, rng.randint(NMIN, NMAX), one)[0]
+        batch = [draw() for _ in range(BATCH)]
+    else:
+        batch = [line(rng, rng.randint(PMIN, PMAX))[0] for _ in range(BATCH)]
     L = max(map(len, batch)); X = torch.full((BATCH, L), eos); Y = torch.full((BATCH, L), -100)
     for i, x in enumerate(batch): X[i, :len(x)] = torch.tensor(x); Y[i, :len(x)] = torch.tensor(x)
     loss = m(input_ids=X, labels=Y).loss
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step(); sch.step()
     if step % 64 == 0 or step == STEPS:
         a = evaluate()
-        print(f"step {step} loss {loss.item():.3f} read3 {a[3]:.2f} read6 {a[6]:.2f} {time.time()-t0:.0f}s", flush=True)
+        print(f"step {step} loss {loss.item():.3f} " + " ".join(f"{k} {v:.2f}" for k, v in a.items()) + f" {time.time()-t0:.0f}s", flush=True)

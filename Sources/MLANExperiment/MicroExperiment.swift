@@ -105,7 +105,8 @@ public final class MicroExperiment {
         let vision = recipe.vision
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
-                                   scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions)
+                                   scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
+                                   conjunctionLookups: recipe.conjunctionLookups)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))

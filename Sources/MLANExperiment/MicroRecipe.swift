@@ -26,6 +26,9 @@ public struct MicroRecipe: Codable, Sendable {
     public var objectsPerBox = [1, 2]
     /// Question-and-answer pairs about each stage-0 corpus scene (the corpus's reading lines).
     public var corpusQuestions = 1
+    /// Generic conjunction lookups in stage 0 (``ConjunctionLookup``: lists of things, each asked for by two of
+    /// its words, four questions a list).
+    public var conjunctionLookups = 0
     /// The BPE's vocabulary (and the language model's).
     public var vocabularySize = 512
     /// The language model's shape.
@@ -82,6 +85,7 @@ public struct MicroRecipe: Codable, Sendable {
         r.vocabularySize = 320
         r.language.vocabSize = 320
         r.transferClusters = ["counting"]
+        r.conjunctionLookups = 16  // every stage-0 source, whatever the default
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6
@@ -115,6 +119,9 @@ public struct MicroRecipe: Codable, Sendable {
         }
         guard (1...64).contains(corpusQuestions) else {
             throw fail("corpus_questions", "\(corpusQuestions) must lie in 1...64")
+        }
+        guard (0...MicroWorldCounts.maximum).contains(conjunctionLookups) else {
+            throw fail("conjunction_lookups", "\(conjunctionLookups) must lie in 0...\(MicroWorldCounts.maximum)")
         }
         guard mixtureSize > 0 else { throw fail("mixture_size", "must be positive, got \(mixtureSize)") }
         guard !mixtures.isEmpty else { throw fail("mixtures", "list at least one stage-2 mixture") }
@@ -155,6 +162,7 @@ public struct MicroRecipe: Codable, Sendable {
         case seeds, counts, objectsPerBox = "objects_per_box", vocabularySize = "vocabulary_size", language, vision
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
+        case conjunctionLookups = "conjunction_lookups"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -169,6 +177,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.language, &language); try read(.vision, &vision); try read(.pretrain, &pretrain)
         try read(.align, &align); try read(.instruct, &instruct); try read(.mixtureSize, &mixtureSize)
         try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit); try read(.corpusQuestions, &corpusQuestions)
+        try read(.conjunctionLookups, &conjunctionLookups)
         language.vocabSize = vocabularySize
     }
 

@@ -51,6 +51,7 @@ struct HeldOutPropertyTests {
             texts += records.flatMap { $0.turns.map(\.text) }
         }
         #expect(texts.count > 1000)
+        #expect(texts.contains { $0.hasPrefix("List: a ") }, "the stage-0 conjunction lookups are checked too")
         for text in texts { #expect(!MicroPrompt.containsHeldOutInstruction(text), "\(text)") }
         let heldOut = Set(MicroTaskCluster.heldOut.map(\.rawValue))
         #expect(manifest.trainingFiles.allSatisfy { !heldOut.contains($0.taskCluster) })

@@ -6,7 +6,8 @@ import MLANData
 enum TinyWorld {
     static let counts = MicroWorldCounts(captions: 8, corpusScenes: 30, trainPerCluster: 40, evalPerCluster: 12)
     static let seed: UInt64 = 7
-    static let world = MicroWorld(seed: seed, imageSize: .micro, scenes: SceneGenerator(objectsPerBox: 1...2))
+    static let world = MicroWorld(seed: seed, imageSize: .micro, scenes: SceneGenerator(objectsPerBox: 1...2),
+                                  conjunctionLookups: 20)
 
     /// The written world: its folder and manifest.
     static let written: Result<(folder: URL, manifest: MicroWorldManifest), any Error> = Result {

@@ -91,13 +91,16 @@ public struct GenericInstruction: Sendable, Hashable {
         } else {
             prompt = rng.nextInt(below: 2) == 0 ? question + " " + phrasing : phrasing + "\n" + question
         }
-        let reply: String
+        return GenericInstruction(format: format, prompt: prompt, answer: answer, reply: reply(answer, using: &rng))
+    }
+
+    /// The assistant turn for `answer`: the bare answer or a sentence quoting it, as a chat model answers.
+    static func reply(_ answer: String, using rng: inout SplitMix64) -> String {
         switch rng.nextInt(below: 3) {
-        case 0: reply = answer
-        case 1: reply = "The answer is \"\(answer)\"."
-        default: reply = "The best answer is \"\(answer)\"."
+        case 0: answer
+        case 1: "The answer is \"\(answer)\"."
+        default: "The best answer is \"\(answer)\"."
         }
-        return GenericInstruction(format: format, prompt: prompt, answer: answer, reply: reply)
     }
 
     /// The record of an instruction: one user turn, one assistant turn, no image.

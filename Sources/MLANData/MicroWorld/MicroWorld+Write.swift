@@ -9,7 +9,8 @@ extension MicroWorld {
     /// captions.json                       stage 1: LLaVA JSON, "<image>\nDescribe the image briefly." → caption
     /// train/{cluster}_{modality}.json     trained clusters, language and vision apart (LLaVA JSON)
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
-    /// pretrain_instructions.json          stage 0: generic instructions in every answer format (LLaVA JSON)
+    /// pretrain_instructions.json          stage 0: generic instructions in every answer format, then the
+    ///                                     conjunction lookups (LLaVA JSON)
     /// train/generic_{format}_language.json  generic instructions for stage-2 language mixtures
     /// tasks/{cluster}_{modality}.json(l)  each evaluation file as an MLANEval task definition and its documents
     /// images/{captions,train,eval}/*.png  one image per caption and per vision example
@@ -50,7 +51,8 @@ extension MicroWorld {
         for (scene, record) in captionPairs { try render(scene, to: root.appendingPathComponent(record.images[0])) }
         try writeRecords(captionPairs.map(\.record), to: root.appendingPathComponent(Self.captionsFile))
 
-        let pretrain = pretrainInstructions(count: counts.corpusScenes)
+        var pretrain = pretrainInstructions(count: counts.corpusScenes)
+        pretrain += conjunctionLookupRecords(count: conjunctionLookups, firstIndex: pretrain.count)
         try writeRecords(pretrain, to: root.appendingPathComponent(Self.pretrainInstructionsFile))
         try createFolder(root.appendingPathComponent("tasks"))
 

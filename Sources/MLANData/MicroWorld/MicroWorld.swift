@@ -46,14 +46,18 @@ public struct MicroWorld: Sendable {
     public var queries: QueryGenerator
     /// Question-and-answer pairs per corpus scene (see ``CorpusGenerator/questionsPerScene``).
     public var corpusQuestions: Int
+    /// Generic conjunction lookups (``ConjunctionLookup``) appended to the stage-0 generic instructions.
+    public var conjunctionLookups: Int
 
     public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
-                corpusQuestions: Int = 1) {
+                corpusQuestions: Int = 1, conjunctionLookups: Int = 0) {
         precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
+        precondition(conjunctionLookups >= 0, "conjunction lookup count must be non-negative, got \(conjunctionLookups)")
         self.seed = seed
         self.imageSize = imageSize
         self.queries = QueryGenerator(scenes: scenes)
         self.corpusQuestions = corpusQuestions
+        self.conjunctionLookups = conjunctionLookups
     }
 
     /// The renderer for ``imageSize``.
@@ -122,6 +126,17 @@ public struct MicroWorld: Sendable {
         return (0..<count).map { index in
             GenericInstruction.make(formats[index % formats.count], using: &rng)
                 .record(id: "pretrain-\(Self.padded(index))", file: Self.pretrainInstructionsFile, index: index)
+        }
+    }
+
+    /// The first `count` generic conjunction lookups for stage 0 (see ``ConjunctionLookup``; a stream of its own),
+    /// as records of the stage-0 instruction file numbered from `firstIndex`.
+    public func conjunctionLookupRecords(count: Int, firstIndex: Int = 0) -> [InstructionRecord] {
+        precondition(count >= 0 && firstIndex >= 0, "lookup count and first index must be non-negative")
+        var rng = SplitMix64(seed: seed, label: "generic/conjunction")
+        return (0..<count).map { offset in
+            ConjunctionLookup.make(using: &rng).record(id: "lookup-\(Self.padded(offset))",
+                                                       file: Self.pretrainInstructionsFile, index: firstIndex + offset)
         }
     }
 
