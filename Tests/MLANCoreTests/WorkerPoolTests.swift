@@ -1,0 +1,96 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+@testable import MLANCore
+
+/// The spinning pool behind `Parallel.forEachPiece`: every piece exactly once, helpers really run pieces (after
+/// parking too), and calls made while the pool is busy (nested or from other threads) run on their own thread.
+@Suite(.serialized) struct WorkerPoolTests {
+    /// More helpers than this machine has cores, so that helpers are preempted in the middle of sets.
+    static let pool = WorkerPool(helpers: 3)
+
+    /// Counts, per piece, how often it ran.
+    final class Tally: Sendable {
+        let counts: Mutex<[Int]>
+        let size: Int
+        init(_ size: Int) {
+            self.size = size
+            counts = Mutex(Array(repeating: 0, count: size))
+        }
+        func count(_ piece: Int) { counts.withLock { $0[piece] += 1 } }
+        func all() -> [Int] { counts.withLock { $0 } }
+    }
+
+    @Test func everyPieceRunsExactlyOnceUnderManyBackToBackCalls() {
+        var rng = SplitMix64(seed: 15)
+        for call in 0..<20_000 {
+            let pieces = Int(rng.next() % 40) + 1
+            let tally = Tally(pieces)
+            let ran = Self.pool.run(pieces, helpers: Int(rng.next() % 4)) { tally.count($0) }
+            #expect(ran)
+            let counts = tally.all()
+            if counts != Array(repeating: 1, count: pieces) {
+                Issue.record("call \(call): pieces ran \(counts) times")
+                return
+            }
+        }
+    }
+
+    @Test func helpersRunPiecesBesideTheCallerAlsoAfterParking() {
+        for round in 0..<3 {
+            Thread.sleep(forTimeInterval: Double(WorkerPool.spinBudget) / 1e9 + 0.002)  // helpers have parked
+            let started = Atomic<Int>(0)
+            let threads = Mutex<Set<String>>([])
+            let ran = Self.pool.run(2, helpers: 1) { _ in
+                threads.withLock { $0.insert("\(pthread_self())") }
+                started.add(1, ordering: .relaxed)
+                let deadline = DispatchTime.now().uptimeNanoseconds + 20_000_000_000
+                while started.load(ordering: .relaxed) < 2 && DispatchTime.now().uptimeNanoseconds < deadline {
+                    sched_yield()
+                }
+            }
+            #expect(ran)
+            #expect(started.load(ordering: .relaxed) == 2)
+            #expect(threads.withLock { $0.count } == 2, "round \(round): both pieces waited for each other on one thread")
+        }
+    }
+
+    @Test func aCallFromInsideAPieceRunsOnItsOwnThread() {
+        let tally = Tally(8 * 5)
+        let ran = Self.pool.run(8, helpers: 3) { outer in
+            let nested = Self.pool.run(5, helpers: 3) { tally.count(outer * 5 + $0) }
+            #expect(!nested)
+            if !nested { for inner in 0..<5 { tally.count(outer * 5 + inner) } }
+        }
+        #expect(ran)
+        #expect(tally.all() == Array(repeating: 1, count: 40))
+    }
+
+    @Test func nestedAndConcurrentForEachPieceCallsRunEveryPieceOnce() {
+        let tally = Tally(6 * 64 * 7)
+        DispatchQueue.concurrentPerform(iterations: 6) { caller in
+            for call in 0..<64 {
+                Parallel.withThreads(4) {
+                    Parallel.forEachPiece(7) { piece in
+                        Parallel.forEachPiece(3) { inner in
+                            if inner == 0 { tally.count((caller * 64 + call) * 7 + piece) }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(tally.all() == Array(repeating: 1, count: tally.size))
+    }
+
+    @Test func withoutHelpersTheCallerRunsEveryPieceInOrder() {
+        let alone = WorkerPool(helpers: 0)
+        let order = Mutex<[Int]>([])
+        #expect(alone.run(6, helpers: 3) { piece in order.withLock { $0.append(piece) } })
+        #expect(order.withLock { $0.sorted() } == Array(0..<6))
+        let one = Mutex<[Int]>([])
+        Parallel.withThreads(1) { Parallel.forEachPiece(5) { piece in one.withLock { $0.append(piece) } } }
+        #expect(one.withLock { $0 } == Array(0..<5))
+        #expect(alone.run(0, helpers: 1) { _ in Issue.record("no piece to run") })
+    }
+}
