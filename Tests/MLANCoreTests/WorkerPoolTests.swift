@@ -8,7 +8,7 @@ import Testing
 /// parking too), and calls made while the pool is busy (nested or from other threads) run on their own thread.
 @Suite(.serialized) struct WorkerPoolTests {
     /// More helpers than this machine has cores, so that helpers are preempted in the middle of sets.
-    static let pool = WorkerPool(helpers: 3)
+    static let pool = WorkerPool(helpers: 3, name: "test-pool")
 
     /// Counts, per piece, how often it ran.
     final class Tally: Sendable {
@@ -81,6 +81,31 @@ import Testing
             }
         }
         #expect(tally.all() == Array(repeating: 1, count: tally.size))
+    }
+
+    /// How many of the test pool's helper threads there are and the CPU time (clock ticks) they have used, from
+    /// `/proc/self/task/*/stat`.
+    static func helperTicks() -> (threads: Int, ticks: Int) {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.reduce((0, 0)) { total, task in
+            guard let comm = try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8),
+                  comm.hasPrefix("test-pool"),
+                  let stat = try? String(contentsOfFile: "/proc/self/task/\(task)/stat", encoding: .utf8),
+                  let end = stat.lastIndex(of: ")") else { return total }
+            let fields = stat[stat.index(after: end)...].split(separator: " ")  // state is field 3, utime 14, stime 15
+            return (total.0 + 1, total.1 + (Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0))
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/task")))
+    func idleHelpersParkInsteadOfSpinning() {
+        for _ in 0..<100 { _ = Self.pool.run(8, helpers: 3) { _ in } }
+        Thread.sleep(forTimeInterval: 0.05)  // past the spin budget
+        let before = Self.helperTicks()
+        Thread.sleep(forTimeInterval: 0.5)
+        let after = Self.helperTicks(), used = after.ticks - before.ticks
+        #expect(after.threads == 3)
+        #expect(used <= 3, "three idle helpers used \(used) clock ticks in 0.5 s")
     }
 
     @Test func withoutHelpersTheCallerRunsEveryPieceInOrder() {

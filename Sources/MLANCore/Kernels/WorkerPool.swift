@@ -42,13 +42,16 @@ final class WorkerPool: @unchecked Sendable {
     private let parkedHelpers = Atomic<Int>(0), callerParked = Atomic<Bool>(false)
     private let posted = NSCondition(), finished = NSCondition()
 
-    /// Starts `helpers` threads (none when `helpers ≤ 0`); they live as long as the process.
-    init(helpers: Int) {
+    /// Starts `helpers` threads (none when `helpers ≤ 0`) named `name-1`, `name-2`, …; they live as long as the
+    /// process.
+    init(helpers: Int, name: String = "mlan-worker") {
         self.helpers = Swift.max(0, helpers)
         for index in 0..<self.helpers {
-            let thread = Thread { self.helperLoop(index) }
-            thread.name = "mlan-worker-\(index + 1)"
-            thread.start()
+            let label = "\(name)-\(index + 1)"
+            Thread {
+                Thread.current.name = label  // set from the thread itself, it is what `top -H` and `/proc` show
+                self.helperLoop(index)
+            }.start()
         }
     }
 
