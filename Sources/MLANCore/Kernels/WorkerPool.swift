@@ -49,7 +49,7 @@ final class WorkerPool: @unchecked Sendable {
         for index in 0..<self.helpers {
             let label = "\(name)-\(index + 1)"
             Thread {
-                Thread.current.name = label  // set from the thread itself, it is what `top -H` and `/proc` show
+                Thread.current.name = label  // for `top -H` and `/proc` (best effort: Foundation may not pass it on)
                 self.helperLoop(index)
             }.start()
         }
