@@ -90,7 +90,7 @@ fuzz: setup
 # Docs/RELIABILITY.md; `make sanitize ASAN_SKIP=NONE` runs them too).
 ASAN_SUITES := MLANCoreTests|MLANDataTests|MLANModelTests
 ASAN_SKIP := SmolLM2ParityTests.(logitsMatch|greedyContinuations|logLikelihoods)|WeightFormTests.(nativeLogits|bf16AndQ8_0)
-TSAN_SUITES := FastKernelTests|KernelReferenceTests|ComposedReferenceTests|GGUFBlockTests|FrozenMatrixTests|IndependentJobsTests
+TSAN_SUITES := FastKernelTests|KernelReferenceTests|ComposedReferenceTests|GGUFBlockTests|FrozenMatrixTests|IndependentJobsTests|WorkerPoolTests
 sanitize: setup models
 	$(SWIFT) build --build-tests --sanitize=address --build-path .build-asan
 	SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \

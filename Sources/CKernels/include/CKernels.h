@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "SpinWait.h"
+
 /// Vector kernels whose AVX-512 / AVX2 versions are chosen at run time (per-function target attributes;
 /// the package itself builds for baseline x86-64). Every version computes each element with the same
 /// IEEE operations in the same order (no contraction into FMA), so results are the same bits on every CPU.

@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// MLAN's one thread pool: its own loops and its GEMM tiles run on `BLAS.threadCount` workers (`MLAN_THREADS`).
 ///
 /// A loop is cut into more pieces than there are workers, and each worker takes the next piece when it is
@@ -31,57 +28,22 @@ enum Parallel {
     }
 
     /// Calls `body(piece)` once for every piece in `0..<pieces`, on the calling thread and up to
-    /// `BLAS.threadCount − 1` helpers, each taking the next piece as soon as it is free. The call returns when
-    /// every piece is done; it never waits for a helper that has not started yet (on a busy machine a woken
-    /// thread may wait long for a core: the caller then does its share too), and a helper that starts late
-    /// finds nothing left and leaves.
+    /// `BLAS.threadCount − 1` helpers of `WorkerPool.shared`, each taking the next piece as soon as it is free. The
+    /// call returns when every piece is done; it never waits for a helper that has not started yet (on a busy
+    /// machine a helper may wait long for a core: the caller then does its share too), and a helper that starts
+    /// late finds nothing left. A call made while the pool is busy (from inside a piece, or from another thread)
+    /// runs its pieces on its own thread.
     static func forEachPiece(_ pieces: Int, _ body: (Int) -> Void) {
         let helpers = Swift.min(threadLimit ?? BLAS.threadCount, pieces) - 1
-        if helpers <= 0 {
-            for piece in 0..<pieces { body(piece) }
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            let work = PieceQueue(pieces: pieces, body: body)
-            for _ in 0..<helpers { DispatchQueue.global().async { work.run() } }
-            work.run()
-            work.finished.wait()
-            work.release()
-        }
+        if helpers > 0 && WorkerPool.shared.run(pieces, helpers: helpers, body) { return }
+        for piece in 0..<pieces { body(piece) }
     }
-}
-
-/// The pieces of one `forEachPiece`, shared by the caller and its helpers.
-private final class PieceQueue: @unchecked Sendable {
-    let pieces: Int
-    private let next = Atomic<Int>(0), done = Atomic<Int>(0)
-    /// Signalled by whoever finishes the last piece.
-    let finished = DispatchSemaphore(value: 0)
-    /// The caller's body: read only by a thread holding a piece, i.e. before the last piece is done.
-    private var body: ((Int) -> Void)?
-
-    init(pieces: Int, body: @escaping (Int) -> Void) {
-        self.pieces = pieces
-        self.body = body
-    }
-
-    /// Takes pieces until none is left.
-    func run() {
-        while true {
-            let piece = next.add(1, ordering: .relaxed).oldValue
-            if piece >= pieces { return }
-            body!(piece)
-            if done.add(1, ordering: .acquiringAndReleasing).newValue == pieces { finished.signal() }
-        }
-    }
-
-    /// Drops the body once every piece is done (late helpers never read it).
-    func release() { body = nil }
 }
 
 extension Parallel {
     /// In this task, split every loop into this many ranges regardless of size and run pieces (loop ranges,
-    /// GEMM tiles) on this many workers (tests use it to check that results do not depend on the split).
+    /// GEMM tiles) on up to this many workers, the caller included and at most `BLAS.threadCount` (tests use it to
+    /// check that results do not depend on the split).
     @TaskLocal static var threadLimit: Int?
 
     /// Runs `body` splitting every parallel loop into up to `threads` ranges, whatever its size.
