@@ -70,11 +70,9 @@ public struct ConjunctionLookup: Sendable, Equatable {
         }
         let words = things.map { thing in (0..<3).map { kinds[$0].words[thing[$0]] } }
         let list = "List: " + words.map { "a " + $0.joined(separator: " ") }.joined(separator: ", ") + "."
-        let phrasings = GenericInstruction.phrasings[.word] ?? []
         var turns: [Turn] = []
         for (index, question) in questions.enumerated() {
-            let phrasing = phrasings[rng.nextInt(below: phrasings.count)]
-            let asked = rng.nextInt(below: 2) == 0 ? question.text + " " + phrasing : phrasing + "\n" + question.text
+            let asked = GenericInstruction.phrased(question.text, .word, using: &rng)
             turns.append(Turn(.user, index == 0 ? list + "\n" + asked : asked))
             turns.append(Turn(.assistant, GenericInstruction.reply(question.answer, using: &rng)))
         }

@@ -83,15 +83,22 @@ public struct GenericInstruction: Sendable, Hashable {
             question = "Question: " + inner
             answer = letter
         }
-        let formatPhrasings = phrasings[format] ?? []
-        let phrasing = formatPhrasings[rng.nextInt(below: formatPhrasings.count)]
         let prompt: String
         if format == .letter {
+            let formatPhrasings = phrasings[format] ?? []
+            let phrasing = formatPhrasings[rng.nextInt(below: formatPhrasings.count)]
             prompt = rng.nextInt(below: 2) == 0 ? question + "\n" + block + phrasing : phrasing + "\n" + question + "\n" + block
         } else {
-            prompt = rng.nextInt(below: 2) == 0 ? question + " " + phrasing : phrasing + "\n" + question
+            prompt = phrased(question, format, using: &rng)
         }
         return GenericInstruction(format: format, prompt: prompt, answer: answer, reply: reply(answer, using: &rng))
+    }
+
+    /// `question` with one of `format`'s phrasings, after it or on the line before it (seeded).
+    static func phrased(_ question: String, _ format: MicroAnswerFormat, using rng: inout SplitMix64) -> String {
+        let formatPhrasings = phrasings[format] ?? []
+        let phrasing = formatPhrasings[rng.nextInt(below: formatPhrasings.count)]
+        return rng.nextInt(below: 2) == 0 ? question + " " + phrasing : phrasing + "\n" + question
     }
 
     /// The assistant turn for `answer`: the bare answer or a sentence quoting it, as a chat model answers.

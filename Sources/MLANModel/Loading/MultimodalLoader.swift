@@ -86,10 +86,7 @@ public enum MultimodalLoader {
         } else {
             let directory = URL(fileURLWithPath: name)
             tower = try CLIPVisionModel.load(from: directory)
-            let preprocessor = directory.appendingPathComponent("preprocessor_config.json")
-            if FileManager.default.fileExists(atPath: preprocessor.path) {
-                imageProcessor = try CLIPImageProcessor.load(from: preprocessor)
-            }
+            imageProcessor = try savedProcessor(in: directory)
         }
         let llava = LlavaForConditionalGeneration(languageModel: language.model, visionTower: tower,
                                                   projectorType: .mlp2xGELU, seed: seed)
@@ -110,11 +107,17 @@ public enum MultimodalLoader {
     /// none), else LLaVA-1.5's pad to square at the tower's size.
     /// - Throws: `ImageError.invalidProcessorConfig` naming the file and field.
     public static func processor(directory: URL, _ config: LlavaConfig) throws -> CLIPImageProcessor {
-        let preprocessor = directory.appendingPathComponent("preprocessor_config.json")
-        if FileManager.default.fileExists(atPath: preprocessor.path) { return try CLIPImageProcessor.load(from: preprocessor) }
+        if let saved = try savedProcessor(in: directory) { return saved }
         var processor = processor(config.visionConfig)
         if let ratio = config.imageAspectRatio { processor.padToSquare = ratio == "pad" }
         return processor
+    }
+
+    /// The directory's `preprocessor_config.json`, nil when it has none.
+    static func savedProcessor(in directory: URL) throws -> CLIPImageProcessor? {
+        let preprocessor = directory.appendingPathComponent("preprocessor_config.json")
+        guard FileManager.default.fileExists(atPath: preprocessor.path) else { return nil }
+        return try CLIPImageProcessor.load(from: preprocessor)
     }
 
     static func processor(_ vision: CLIPVisionConfig) -> CLIPImageProcessor {
