@@ -38,4 +38,18 @@ AVX2 INLINE float hsum_avx2(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
+// Block scales d (and Q4_1's offsets m) of four rows, from the blocks at p, p + row_bytes, ...: the 16-bit fields at
+// the start of each block as [d0 m0 d1 m1 d2 m2 d3 m3] in Float32 (Q4_0 and Q8_0: odd lanes are code bytes, unused).
+AVX2 INLINE __m256 scales4_avx2(const uint8_t *p, size_t row_bytes) {
+    __m128i s01 = _mm_unpacklo_epi32(_mm_loadu_si32(p), _mm_loadu_si32(p + row_bytes));
+    __m128i s23 = _mm_unpacklo_epi32(_mm_loadu_si32(p + 2 * row_bytes), _mm_loadu_si32(p + 3 * row_bytes));
+    return _mm256_cvtph_ps(_mm_unpacklo_epi64(s01, s23));
+}
+
+// CPUs with AVX-512 VNNI (cquant_q8_vnni.c), and its tile of cq_matmul_q8_rows: rows [r, r + 4) against tokens
+// [t, t + nt), nt ≤ 4.
+int cq_has_vnni(void);
+void cq_tile4_q8_vnni(int type, const uint8_t *w, size_t row_bytes, int blocks, const cq_q8_block *xq, float *y,
+                      int ldy, int r, int t, int nt);
+
 #endif

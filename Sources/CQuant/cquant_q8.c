@@ -6,9 +6,8 @@
 // maddubs + madd leave), each lane scaled and added to a Float32 accumulator with one fused multiply-add, the
 // lanes summed in hsum_avx2's order at the end of the row; Q4_1's offsets m · s are summed apart in Float32 and
 // added last. The portable code does the same operations in the same order (fmaf is the fused operation), so every
-// instruction set gives the same bits. The AVX2 kernel takes four rows at once and reads their block scales from
-// a table transposed to [block][row] (cq_q8_scales), four in one load: handling scales one at a time cost more
-// instructions than the integer products themselves.
+// instruction set gives the same bits. The vector kernels take four rows at once and convert their four block
+// scales together (one at a time cost more instructions than the integer products themselves).
 #include "cquant.h"
 
 #include "cquant_common.h"
@@ -39,6 +38,7 @@ void cq_quantize_q8(const float *x, int tokens, int ldx, int columns, cq_q8_bloc
                 o->q[j] = (int8_t)q;
                 sum += q;
             }
+            for (int k = 0; k < 8; k++) o->neg_sums[k] = -(o->q[4 * k] + o->q[4 * k + 1] + o->q[4 * k + 2] + o->q[4 * k + 3]);
             o->d = d;
             o->s = d * (float)sum;
         }
@@ -87,13 +87,6 @@ static float row_q8_portable(int type, const uint8_t *row, int blocks, const cq_
     return total + offset;
 }
 
-static void matmul_q8_portable(int type, const uint8_t *w, size_t row_bytes, int blocks, const cq_q8_block *xq,
-                               int tokens, float *y, int ldy, int row_begin, int row_end) {
-    for (int r = row_begin; r < row_end; r++)
-        for (int t = 0; t < tokens; t++)
-            y[(size_t)t * ldy + r] = row_q8_portable(type, w + (size_t)r * row_bytes, blocks, xq + (size_t)t * blocks);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // AVX2: a block's 32 codes in one vector of bytes; maddubs multiplies unsigned by signed bytes and adds pairs
 // (no overflow: |c q| ≤ 128 · 127), madd with ones adds pairs again, giving the 8 lanes of 4.
@@ -114,54 +107,50 @@ AVX2 INLINE __m256 lanes_avx2(const int type, __m256i c, __m256i q) {
     return _mm256_cvtepi32_ps(_mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
 }
 
-// Four rows [r, r + 4) against tokens [t, t + nt): each row's block scale d (and Q4_1's offset m) for four rows
-// come from the transposed scale table in one load and one conversion; 4 · nt independent accumulators.
-AVX2 INLINE void tile4_q8_avx2(const int type, const uint8_t *w, size_t row_bytes, int blocks, const uint16_t *scales,
-                               const uint16_t *offsets, int rows, const cq_q8_block *xq, float *y, int ldy, int r, int t,
-                               const int nt) {
+// Four rows [r, r + 4) against tokens [t, t + nt), 4 · nt independent accumulators. Each row's block scale is
+// broadcast from memory (a load, not a shuffle), after one conversion of the four rows' scales (scales4_avx2).
+AVX2 INLINE void tile4_q8_avx2(const int type, const uint8_t *w, size_t row_bytes, int blocks, const cq_q8_block *xq,
+                               float *y, int ldy, int r, int t, const int nt) {
     const size_t bytes = type == CQ_Q4_0 ? 18 : type == CQ_Q4_1 ? 20 : 34;
-    __m256 acc[4][4];
-    __m128 offset[4];
+    __m256 acc[4][4], offset[4];
     for (int j = 0; j < nt; j++) {
-        offset[j] = _mm_setzero_ps();
+        offset[j] = _mm256_setzero_ps();
         for (int i = 0; i < 4; i++) acc[i][j] = _mm256_setzero_ps();
     }
     for (int b = 0; b < blocks; b++) {
+        const uint8_t *p = w + (size_t)r * row_bytes + b * bytes;
         __m256i c[4];
         for (int i = 0; i < 4; i++) {
-            // The next four rows' block, fetched while this one is multiplied (× 1.3 from memory; never faults).
-            _mm_prefetch((const char *)(w + (size_t)(r + 4 + i) * row_bytes + b * bytes), _MM_HINT_T0);
-            c[i] = codes_avx2(type, w + (size_t)(r + i) * row_bytes + b * bytes);
+            // Eight rows ahead, fetched while this one is multiplied (never faults).
+            _mm_prefetch((const char *)(p + (8 + i) * row_bytes), _MM_HINT_T0);
+            c[i] = codes_avx2(type, p + i * row_bytes);
         }
-        __m128 d = _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)(scales + (size_t)b * rows + r)));
-        __m128 m = type == CQ_Q4_1 ? _mm_cvtph_ps(_mm_loadl_epi64((const __m128i *)(offsets + (size_t)b * rows + r)))
-                                   : _mm_setzero_ps();
+        __m256 dm = scales4_avx2(p, row_bytes);
         for (int j = 0; j < nt; j++) {
             const cq_q8_block *x = xq + (size_t)(t + j) * blocks + b;
             __m256i q = _mm256_loadu_si256((const __m256i *)x->q);
-            __m256 dd = _mm256_castps128_ps256(_mm_mul_ps(d, _mm_set1_ps(x->d)));
+            float dd[8];
+            _mm256_storeu_ps(dd, _mm256_mul_ps(dm, _mm256_set1_ps(x->d)));
             for (int i = 0; i < 4; i++)
-                acc[i][j] = _mm256_fmadd_ps(_mm256_permutevar8x32_ps(dd, _mm256_set1_epi32(i)), lanes_avx2(type, c[i], q),
-                                            acc[i][j]);
-            if (type == CQ_Q4_1) offset[j] = _mm_add_ps(offset[j], _mm_mul_ps(m, _mm_set1_ps(x->s)));
+                acc[i][j] = _mm256_fmadd_ps(_mm256_set1_ps(dd[2 * i]), lanes_avx2(type, c[i], q), acc[i][j]);
+            if (type == CQ_Q4_1) offset[j] = _mm256_add_ps(offset[j], _mm256_mul_ps(dm, _mm256_set1_ps(x->s)));
         }
     }
     for (int j = 0; j < nt; j++) {
-        float o[4];
-        _mm_storeu_ps(o, offset[j]);
-        for (int i = 0; i < 4; i++) y[(size_t)(t + j) * ldy + r + i] = hsum_avx2(acc[i][j]) + o[i];
+        float o[8];
+        _mm256_storeu_ps(o, offset[j]);
+        for (int i = 0; i < 4; i++) y[(size_t)(t + j) * ldy + r + i] = hsum_avx2(acc[i][j]) + o[2 * i + 1];
     }
 }
 
-AVX2 static void tile4_any_avx2(int type, const uint8_t *w, size_t row_bytes, int blocks, const uint16_t *scales,
-                                const uint16_t *offsets, int rows, const cq_q8_block *xq, float *y, int ldy, int r, int t,
-                                int nt) {
-#define TILE4(TYPE)                                                                                           \
-    switch (nt) {                                                                                             \
-    case 1: tile4_q8_avx2(TYPE, w, row_bytes, blocks, scales, offsets, rows, xq, y, ldy, r, t, 1); break;      \
-    case 2: tile4_q8_avx2(TYPE, w, row_bytes, blocks, scales, offsets, rows, xq, y, ldy, r, t, 2); break;      \
-    case 3: tile4_q8_avx2(TYPE, w, row_bytes, blocks, scales, offsets, rows, xq, y, ldy, r, t, 3); break;      \
-    default: tile4_q8_avx2(TYPE, w, row_bytes, blocks, scales, offsets, rows, xq, y, ldy, r, t, 4); break;     \
+AVX2 static void tile4_any_avx2(int type, const uint8_t *w, size_t row_bytes, int blocks, const cq_q8_block *xq,
+                                float *y, int ldy, int r, int t, int nt) {
+#define TILE4(TYPE)                                                                        \
+    switch (nt) {                                                                          \
+    case 1: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 1); break;          \
+    case 2: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 2); break;          \
+    case 3: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 3); break;          \
+    default: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 4); break;         \
     }
     switch (type) {
     case CQ_Q4_0: TILE4(CQ_Q4_0) break;
@@ -171,38 +160,24 @@ AVX2 static void tile4_any_avx2(int type, const uint8_t *w, size_t row_bytes, in
 #undef TILE4
 }
 
-AVX2 static void matmul_q8_avx2(int type, const uint8_t *w, size_t row_bytes, int blocks, const uint16_t *scales,
-                                const uint16_t *offsets, int rows, const cq_q8_block *xq, int tokens, float *y, int ldy,
-                                int row_begin, int row_end) {
-    int r = row_begin;
-    for (; r + 4 <= row_end; r += 4)
-        for (int t = 0; t < tokens; t += 4)
-            tile4_any_avx2(type, w, row_bytes, blocks, scales, offsets, rows, xq, y, ldy, r, t, tokens - t < 4 ? tokens - t : 4);
-    for (; r < row_end; r++)  // rows past the last four: the portable code, which gives the same bits
-        for (int t = 0; t < tokens; t++)
-            y[(size_t)t * ldy + r] = row_q8_portable(type, w + (size_t)r * row_bytes, blocks, xq + (size_t)t * blocks);
-}
-
 // ---------------------------------------------------------------------------------------------------------
 
-void cq_q8_scales(int type, const void *w, size_t row_bytes, int columns, int rows, uint16_t *scales, uint16_t *offsets) {
-    size_t bytes = block_bytes(type);
-    for (int r = 0; r < rows; r++)
-        for (int b = 0; b < columns / 32; b++) {
-            const uint8_t *p = (const uint8_t *)w + (size_t)r * row_bytes + b * bytes;
-            scales[(size_t)b * rows + r] = load16(p);
-            if (type == CQ_Q4_1) offsets[(size_t)b * rows + r] = load16(p + 2);
-        }
-}
-
-void cq_matmul_q8_rows(int isa, int type, const void *w, size_t row_bytes, int columns, const uint16_t *scales,
-                       const uint16_t *offsets, int rows, const cq_q8_block *xq, int tokens, float *y, int ldy,
-                       int row_begin, int row_end) {
+void cq_matmul_q8_rows(int isa, int type, const void *weights, size_t row_bytes, int columns, const cq_q8_block *xq,
+                       int tokens, float *y, int ldy, int row_begin, int row_end) {
     if (isa > cq_best_isa()) isa = cq_best_isa();
-    int blocks = columns / 32;
-    // AVX-512 CPUs run the AVX2 kernels (every AVX-512 CPU has AVX2; no AVX-512 integer kernels are written).
+    // AVX-512 CPUs with VNNI run cquant_q8_vnni.c's tiles, other AVX-512 CPUs the AVX2 ones.
+    static int vnni = -1;  // a benign race: every thread computes the same value
+    if (vnni < 0) vnni = cq_has_vnni();
+    const uint8_t *w = weights;
+    int blocks = columns / 32, r = row_begin;
     if (isa >= CQ_ISA_AVX2)
-        matmul_q8_avx2(type, (const uint8_t *)w, row_bytes, blocks, scales, offsets, rows, xq, tokens, y, ldy, row_begin, row_end);
-    else
-        matmul_q8_portable(type, (const uint8_t *)w, row_bytes, blocks, xq, tokens, y, ldy, row_begin, row_end);
+        for (; r + 4 <= row_end; r += 4)
+            for (int t = 0; t < tokens; t += 4) {
+                int nt = tokens - t < 4 ? tokens - t : 4;
+                if (isa >= CQ_ISA_AVX512 && vnni) cq_tile4_q8_vnni(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt);
+                else tile4_any_avx2(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt);
+            }
+    for (; r < row_end; r++)  // rows past the last four, or no vector unit: the portable code, the same bits
+        for (int t = 0; t < tokens; t++)
+            y[(size_t)t * ldy + r] = row_q8_portable(type, w + (size_t)r * row_bytes, blocks, xq + (size_t)t * blocks);
 }

@@ -37,6 +37,7 @@ void cq_dequantize_rows(int isa, int type, const void *w, size_t row_bytes, int 
 typedef struct {
     float d, s;
     int8_t q[32];
+    int32_t neg_sums[8];  // -(q[4k] + ... + q[4k + 3]) for k < 8: what the VNNI kernels offset signed codes by
 } cq_q8_block;
 
 // 1 when products of `type` weights with 8-bit activations are implemented (Q4_0, Q4_1, Q8_0).
@@ -46,16 +47,10 @@ int cq_supports_q8(int type);
 // d = max |x| / 127 per block, q = x / d rounded to nearest (ties to even). The same bits on every CPU.
 void cq_quantize_q8(const float *x, int tokens, int ldx, int columns, cq_q8_block *out);
 
-// The block scales d of W ([rows, columns] in blocks of `type`) as a table [columns / 32][rows] of binary16 values,
-// and for Q4_1 the block offsets m likewise in `offsets` (else unused): what cq_matmul_q8_rows reads.
-void cq_q8_scales(int type, const void *w, size_t row_bytes, int columns, int rows, uint16_t *scales, uint16_t *offsets);
-
 // Y[t, r] = Σ_blocks (W row r's block) · (XQ[t]'s block) for rows r in [row_begin, row_end) and tokens t: the
 // dot product of each 4/8-bit weight block with its 8-bit activation block in integers, scaled in Float32.
-// XQ is [tokens][columns / 32] blocks from cq_quantize_q8, `scales`/`offsets` W's tables from cq_q8_scales.
-// Every `isa` gives the same bits.
-void cq_matmul_q8_rows(int isa, int type, const void *w, size_t row_bytes, int columns, const uint16_t *scales,
-                       const uint16_t *offsets, int rows, const cq_q8_block *xq, int tokens, float *y, int ldy,
-                       int row_begin, int row_end);
+// XQ is [tokens][columns / 32] blocks from cq_quantize_q8. Every `isa` gives the same bits.
+void cq_matmul_q8_rows(int isa, int type, const void *w, size_t row_bytes, int columns, const cq_q8_block *xq,
+                       int tokens, float *y, int ldy, int row_begin, int row_end);
 
 #endif
