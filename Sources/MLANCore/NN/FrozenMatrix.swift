@@ -164,6 +164,10 @@ public final class FrozenMatrix: @unchecked Sendable {
     /// Input rows at or above this count go through dequantized tiles and GEMM rather than the fused kernel.
     static let tiledFrom = 16
 
+    /// Rows a piece of a decode-sized product takes at least: two pieces a thread, so that each thread streams long
+    /// runs of rows (eight pieces for two threads cost ~15 % of a decode token's products, BENCHMARKS.md §4b).
+    private var decodeGrain: Int { Swift.max(16, rows / (2 * BLAS.threadCount)) }
+
     /// `[tokens, columns] -> [tokens, rows]`.
     private func product(_ x: UnsafePointer<Float>, tokens: Int) -> [Float] {
         let isa = Self.instructionSet.rawValue, code = Int32(type.rawValue)
@@ -174,7 +178,7 @@ public final class FrozenMatrix: @unchecked Sendable {
         if tokens < Self.tiledFrom {
             return Memory.floats(tokens * rows) { y in
                 let output = UncheckedSendable(y)
-                Parallel.forEach(count: rows, grain: 16) { part in
+                Parallel.forEach(count: rows, grain: decodeGrain) { part in
                     cq_matmul_rows(isa, code, base, rowBytes, Int32(columns), x, Int32(tokens), Int32(columns),
                                    output.value, Int32(rows), Int32(part.lowerBound), Int32(part.upperBound))
                 }
@@ -199,8 +203,7 @@ public final class FrozenMatrix: @unchecked Sendable {
         let input = UncheckedSendable(UnsafePointer(quantized))
         return Memory.floats(tokens * rows) { y in
             let output = UncheckedSendable(y)
-            // Two pieces a thread: each thread streams long runs of rows (more pieces cost ~15 % a decode token).
-            Parallel.forEach(count: rows, grain: Swift.max(16, rows / (2 * BLAS.threadCount))) { part in
+            Parallel.forEach(count: rows, grain: decodeGrain) { part in
                 cq_matmul_q8_rows(isa, code, base, rowBytes, Int32(columns), input.value, Int32(tokens), output.value,
                                   Int32(rows), Int32(part.lowerBound), Int32(part.upperBound))
             }
