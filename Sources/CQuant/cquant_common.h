@@ -46,6 +46,26 @@ AVX2 INLINE __m256 scales4_avx2(const uint8_t *p, size_t row_bytes) {
     return _mm256_cvtph_ps(_mm_unpacklo_epi64(s01, s23));
 }
 
+// Calls the tile function FN(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt) with `type` (Q4_0, Q4_1, Q8_0) and
+// `nt` (1...4) as constants, so that each combination is compiled on its own (unrolled, without branches).
+#define CQ_SPECIALISED_TILE4(FN)                                                                     \
+    do {                                                                                             \
+        switch (type * 4 + (nt < 4 ? nt : 4)) {                                                      \
+        case CQ_Q4_0 * 4 + 1: FN(CQ_Q4_0, w, row_bytes, blocks, xq, y, ldy, r, t, 1); break;          \
+        case CQ_Q4_0 * 4 + 2: FN(CQ_Q4_0, w, row_bytes, blocks, xq, y, ldy, r, t, 2); break;          \
+        case CQ_Q4_0 * 4 + 3: FN(CQ_Q4_0, w, row_bytes, blocks, xq, y, ldy, r, t, 3); break;          \
+        case CQ_Q4_0 * 4 + 4: FN(CQ_Q4_0, w, row_bytes, blocks, xq, y, ldy, r, t, 4); break;          \
+        case CQ_Q4_1 * 4 + 1: FN(CQ_Q4_1, w, row_bytes, blocks, xq, y, ldy, r, t, 1); break;          \
+        case CQ_Q4_1 * 4 + 2: FN(CQ_Q4_1, w, row_bytes, blocks, xq, y, ldy, r, t, 2); break;          \
+        case CQ_Q4_1 * 4 + 3: FN(CQ_Q4_1, w, row_bytes, blocks, xq, y, ldy, r, t, 3); break;          \
+        case CQ_Q4_1 * 4 + 4: FN(CQ_Q4_1, w, row_bytes, blocks, xq, y, ldy, r, t, 4); break;          \
+        case CQ_Q8_0 * 4 + 1: FN(CQ_Q8_0, w, row_bytes, blocks, xq, y, ldy, r, t, 1); break;          \
+        case CQ_Q8_0 * 4 + 2: FN(CQ_Q8_0, w, row_bytes, blocks, xq, y, ldy, r, t, 2); break;          \
+        case CQ_Q8_0 * 4 + 3: FN(CQ_Q8_0, w, row_bytes, blocks, xq, y, ldy, r, t, 3); break;          \
+        default: FN(CQ_Q8_0, w, row_bytes, blocks, xq, y, ldy, r, t, 4); break;                        \
+        }                                                                                            \
+    } while (0)
+
 // CPUs with AVX-512 VNNI (cquant_q8_vnni.c), and its tile of cq_matmul_q8_rows: rows [r, r + 4) against tokens
 // [t, t + nt), nt ≤ 4.
 int cq_has_vnni(void);

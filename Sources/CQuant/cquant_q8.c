@@ -145,19 +145,7 @@ AVX2 INLINE void tile4_q8_avx2(const int type, const uint8_t *w, size_t row_byte
 
 AVX2 static void tile4_any_avx2(int type, const uint8_t *w, size_t row_bytes, int blocks, const cq_q8_block *xq,
                                 float *y, int ldy, int r, int t, int nt) {
-#define TILE4(TYPE)                                                                        \
-    switch (nt) {                                                                          \
-    case 1: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 1); break;          \
-    case 2: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 2); break;          \
-    case 3: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 3); break;          \
-    default: tile4_q8_avx2(TYPE, w, row_bytes, blocks, xq, y, ldy, r, t, 4); break;         \
-    }
-    switch (type) {
-    case CQ_Q4_0: TILE4(CQ_Q4_0) break;
-    case CQ_Q4_1: TILE4(CQ_Q4_1) break;
-    default: TILE4(CQ_Q8_0) break;
-    }
-#undef TILE4
+    CQ_SPECIALISED_TILE4(tile4_q8_avx2);
 }
 
 // ---------------------------------------------------------------------------------------------------------
