@@ -19,18 +19,17 @@ import Testing
 
     /// Files of every bad kind, written before the matrix runs.
     static func prepareScratch() throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: scratch + "/folder", withIntermediateDirectories: true)
-        fm.createFile(atPath: scratch + "/empty.gguf", contents: Data())
-        fm.createFile(atPath: scratch + "/empty.json", contents: Data())
-        fm.createFile(atPath: scratch + "/not-a-dir", contents: Data("x".utf8))
-        let model = try Data(contentsOf: try SharedPaths.smolLM2())
-        fm.createFile(atPath: scratch + "/truncated.gguf", contents: model.prefix(100_000))
+        try FileManager.default.createDirectory(atPath: scratch + "/folder", withIntermediateDirectories: true)
+        func write(_ data: Data, _ name: String) throws { try data.write(to: URL(fileURLWithPath: scratch + "/" + name)) }
+        try write(Data(), "empty.gguf")
+        try write(Data(), "empty.json")
+        try write(Data("x".utf8), "not-a-dir")
+        try write(try Data(contentsOf: try SharedPaths.smolLM2()).prefix(100_000), "truncated.gguf")
         let png = try Data(contentsOf: SharedPaths.fixture("images/rgb_48x40.png"))
-        fm.createFile(atPath: scratch + "/image.gguf", contents: png)
-        fm.createFile(atPath: scratch + "/image.json", contents: png)
-        fm.createFile(atPath: scratch + "/truncated.json", contents: Data(#"[{"id": "a", "conversations": [{"from": "hu"#.utf8))
-        fm.createFile(atPath: scratch + "/text.txt", contents: Data("hello world\nsecond line\n".utf8))
+        try write(png, "image.gguf")
+        try write(png, "image.json")
+        try write(Data(#"[{"id": "a", "conversations": [{"from": "hu"#.utf8), "truncated.json")
+        try write(Data("hello world\nsecond line\n".utf8), "text.txt")
     }
 
     static var model: String { (try? SharedPaths.smolLM2().path) ?? "models/SmolLM2-135M-Instruct.Q4_1.gguf" }
