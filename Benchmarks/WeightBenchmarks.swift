@@ -9,7 +9,7 @@ enum WeightBenchmarks {
     static let suite = BenchmarkSuite(name: "weights", run: run)
 
     static func run() {
-        print("Matrix-vector products, one token, weights in stored form (\(BLAS.threadCount) threads, kernels: \(FrozenMatrix.InstructionSet.best))")
+        print("Matrix-vector products, one token, weights in stored form (\(BLAS.threadCount) threads, kernels: \(FrozenMatrix.InstructionSet.best), 8-bit activations: \(FrozenMatrix.q8KernelName))")
         print(cell("matrix", 46) + cell("form", 7) + cell("MB", 8) + cell("ms", 9) + cell("GB/s", 7) + "GMAC/s")
         var rng = SplitMix64(seed: 15)
         let (rows, columns) = (4096, 11008)

@@ -150,19 +150,29 @@ AVX2 static void tile4_any_avx2(int type, const uint8_t *w, size_t row_bytes, in
 
 // ---------------------------------------------------------------------------------------------------------
 
+// AVX-512 CPUs with VNNI run cquant_q8_vnni.c's tiles, other AVX-512 CPUs the AVX2 ones.
+static int uses_vnni(int isa) {
+    static int vnni = -1;  // a benign race: every thread computes the same value
+    if (vnni < 0) vnni = cq_has_vnni();
+    return isa >= CQ_ISA_AVX512 && cq_best_isa() >= CQ_ISA_AVX512 && vnni;
+}
+
+const char *cq_q8_kernel_name(int isa) {
+    if (isa > cq_best_isa()) isa = cq_best_isa();
+    return uses_vnni(isa) ? "avx512-vnni" : isa >= CQ_ISA_AVX2 ? "avx2" : "portable";
+}
+
 void cq_matmul_q8_rows(int isa, int type, const void *weights, size_t row_bytes, int columns, const cq_q8_block *xq,
                        int tokens, float *y, int ldy, int row_begin, int row_end) {
     if (isa > cq_best_isa()) isa = cq_best_isa();
-    // AVX-512 CPUs with VNNI run cquant_q8_vnni.c's tiles, other AVX-512 CPUs the AVX2 ones.
-    static int vnni = -1;  // a benign race: every thread computes the same value
-    if (vnni < 0) vnni = cq_has_vnni();
+    const int vnni = uses_vnni(isa);
     const uint8_t *w = weights;
     int blocks = columns / 32, r = row_begin;
     if (isa >= CQ_ISA_AVX2)
         for (; r + 4 <= row_end; r += 4)
             for (int t = 0; t < tokens; t += 4) {
                 int nt = tokens - t < 4 ? tokens - t : 4;
-                if (isa >= CQ_ISA_AVX512 && vnni) cq_tile4_q8_vnni(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt);
+                if (vnni) cq_tile4_q8_vnni(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt);
                 else tile4_any_avx2(type, w, row_bytes, blocks, xq, y, ldy, r, t, nt);
             }
     for (; r < row_end; r++)  // rows past the last four, or no vector unit: the portable code, the same bits

@@ -60,6 +60,17 @@ import Testing
         }
     }
 
+    /// The VNNI kernels run where the CPU reports them, so the test above compares them with the portable code there.
+    @Test func theVNNIKernelsRunWhereTheCPUHasThem() throws {
+        let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = Set(cpuinfo.split(whereSeparator: \.isWhitespace).map(String.init))
+        let vnni = ["avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_vnni"].allSatisfy(flags.contains)
+        let best = FrozenMatrix.$instructionSet.withValue(.best) { FrozenMatrix.q8KernelName }
+        #expect(best == (vnni ? "avx512-vnni" : flags.contains("avx2") ? "avx2" : "portable"))
+        #expect(FrozenMatrix.$instructionSet.withValue(.avx2) { FrozenMatrix.q8KernelName } != "avx512-vnni")
+        #expect(FrozenMatrix.$instructionSet.withValue(.portable) { FrozenMatrix.q8KernelName } == "portable")
+    }
+
     /// With x̂ the rounded input: |q8(x) − W x̂| ≤ 1e-5 · Σ|w||x̂| (Float32 summation order), and
     /// |q8(x) − W x| ≤ Σ_j |w_j| · d_j / 2 + 1e-5 · Σ|w||x| (the rounding bound). The difference is not zero:
     /// the rounding really happens.

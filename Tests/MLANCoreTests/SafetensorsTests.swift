@@ -74,7 +74,7 @@ import Testing
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("round.safetensors")
-        let weight = Tensor(shape: [2, 3], scalars: [1, -2, 3.5, .infinity, -0.0, 1e-40])
+        let weight = Tensor(shape: [2, 3], scalars: [1, -2, 3.5, .infinity, -0.0, Float(bitPattern: 0x0001_16C2)])  // a subnormal (≈ 1e-40)
         let entries: [String: SafetensorsEntry] = [
             "w": .float32(weight), "scalar": .float32(Tensor(shape: [], scalars: [7])),
             "empty": .float32(Tensor(shape: [0, 4], scalars: [])),

@@ -47,6 +47,9 @@ int cq_supports_q8(int type);
 // d = max |x| / 127 per block, q = x / d rounded to nearest (ties to even). The same bits on every CPU.
 void cq_quantize_q8(const float *x, int tokens, int ldx, int columns, cq_q8_block *out);
 
+// The name of the kernels cq_matmul_q8_rows runs for `isa` on this CPU: "avx512-vnni", "avx2" or "portable".
+const char *cq_q8_kernel_name(int isa);
+
 // Y[t, r] = Σ_blocks (W row r's block) · (XQ[t]'s block) for rows r in [row_begin, row_end) and tokens t: the
 // dot product of each 4/8-bit weight block with its 8-bit activation block in integers, scaled in Float32.
 // XQ is [tokens][columns / 32] blocks from cq_quantize_q8. Every `isa` gives the same bits.

@@ -41,6 +41,9 @@ public final class FrozenMatrix: @unchecked Sendable {
     /// The instruction set the kernels use: AVX-512, AVX2 or portable (tests lower it to compare the paths).
     @TaskLocal package static var instructionSet: InstructionSet = .best
 
+    /// The 8-bit-activation kernels products run on this CPU at `instructionSet`: "avx512-vnni", "avx2" or "portable".
+    package static var q8KernelName: String { String(cString: cq_q8_kernel_name(instructionSet.rawValue)) }
+
     /// The kernel families, widest first.
     package enum InstructionSet: Int32, Sendable, CaseIterable {
         case portable = 0, avx2 = 1, avx512 = 2
