@@ -56,7 +56,7 @@ import Testing
             let started = Atomic<Int>(0)
             let threads = Locked<Set<String>>([])
             let ran = Self.pool.run(2, helpers: 1) { _ in
-                threads.withLock { $0.insert("\(pthread_self())") }
+                _ = threads.withLock { $0.insert("\(pthread_self())") }
                 started.add(1, ordering: .relaxed)
                 let deadline = DispatchTime.now().uptimeNanoseconds + 20_000_000_000
                 while started.load(ordering: .relaxed) < 2 && DispatchTime.now().uptimeNanoseconds < deadline {
