@@ -28,7 +28,10 @@ lines (as the demo's corpus repeats its scenes each epoch); GQPER (QPER): questi
 EQPER (QPER): questions per evaluation line (keep 2 to compare with the 2-question baselines); EONE (0): as ONE, for
 the evaluation lines. HARD=1: every question, not only the first, names an object whose two named words each occur
 in another object (the one-word matcher cannot answer it). QFIRST=1: each line's first question comes before the
-list (`question: ... scene: a ..., a ... . answer: blue`). SEP (,): what separates the listed objects.
+list (`question: ... scene: a ..., a ... . answer: blue`). SEP (,): what separates the listed objects. REPEAT
+(training lines only): 1 the list again after `again:` in the same order, 2 the same shuffled (each restated word
+after an object's first is then a lookup, supervised when LOSS=all), 3 a statement per object, shuffled, naming it
+by two attributes (`the small triangle is blue`, `the small black object is a square`).
 Loss and optimiser (both tasks): LOSS (all: every token, as stage 0's corpus lines; answer: the queried values only,
 as a template that supervises only the reply), AW (1): weight of the queried values' loss against the other
 tokens'; WD (0): AdamW weight decay; WARM (0.03): warmup fraction; ROPE (10000): rope_theta; VOCAB (bpe: the given
@@ -49,7 +52,7 @@ TASK, NMIN, NMAX, QPER = E("TASK", "recall"), E("NMIN", 3), E("NMAX", 6), E("QPE
 GQPER, EQPER, EONE = E("GQPER", QPER), E("EQPER", QPER), E("EONE", 0.0)
 LOSS, AW, VOCAB = E("LOSS", "all"), E("AW", 1.0), E("VOCAB", "bpe")
 WD, WARM, ROPE = E("WD", 0.0), E("WARM", 0.03), E("ROPE", 10000.0)
-QFIRST, SEP, HARD = E("QFIRST", 0), os.environ.get("SEP", ","), E("HARD", 0)
+QFIRST, SEP, HARD, REPEAT = E("QFIRST", 0), os.environ.get("SEP", ","), E("HARD", 0), E("REPEAT", 0)
 ONE, CURR, MIX, GEN, POOL = E("ONE", 0.0), E("CURR", 0), E("MIX", 0.0), E("GEN", 0.0), E("POOL", 0)
 WORDS = ("blue yellow black circle square triangle small medium large first second third box object objects "
          "there is are no true false question answer").split()
@@ -83,7 +86,7 @@ GENERIC_KINDS = (("size", ("big", "tiny", "huge")), ("colour", ("red", "green", 
 KINDS = SCENE_KINDS
 def word(obj, k): return KINDS[k][1][obj[k]]
 def unique(objs, obj, kinds): return sum(all(o[k] == obj[k] for k in kinds) for o in objs) == 1
-def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER, hard=0):
+def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER, hard=0, repeat=0):
     global KINDS
     KINDS = kinds; width = [len(v) for _, v in kinds]
     while True:  # a target, two distractors sharing one named attribute each, the rest random, all distinct
@@ -97,6 +100,17 @@ def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER, hard=0):
         if len(set(objs)) == n and unique(objs, target, named): break
     rng.shuffle(objs)
     text = (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in objs) + "."
+    if repeat in (1, 2):  # the list again, in the same order (1) or shuffled (2)
+        again = objs if repeat == 1 else rng.sample(objs, len(objs))
+        text += " again: " + (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in again) + "."
+    elif repeat == 3:  # a statement per object, shuffled: `the small triangle is blue`, any attribute last
+        facts = []
+        for o in rng.sample(objs, len(objs)):
+            last = [k for k in range(3) if unique(objs, o, [j for j in range(3) if j != k])]
+            k = rng.choice(last) if last else 2
+            fact = f"the {name_of(o, [j for j in range(3) if j != k])} is " + ("a " if k == 2 else "") + word(o, k)
+            facts.append(fact if last else "a " + " ".join(word(o, j) for j in range(3)))
+        text += " " + (SEP + " ").join(facts) + "."
     ids = tok.encode(text, add_special_tokens=False).ids; targets = []; ask_first = QFIRST
     for q in range(qper):
         if q > 0:  # any object and asked kind whose named pair is unique
@@ -161,7 +175,7 @@ for step in range(1, STEPS + 1):
             if r < MIX: return line(rng, rng.randint(PMIN, PMAX))
             if r < MIX + GEN: return conj_line(rng, rng.randint(NMIN, NMAX), one, GENERIC_KINDS, GQPER)
             if POOL: return pool[rng.randrange(POOL)]
-            return conj_line(rng, rng.randint(NMIN, NMAX), one, hard=HARD)
+            return conj_line(rng, rng.randint(NMIN, NMAX), one, hard=HARD, repeat=REPEAT)
         batch = [draw() for _ in range(BATCH)]
     else:
         batch = [line(rng, rng.randint(PMIN, PMAX)) for _ in range(BATCH)]
