@@ -25,6 +25,18 @@ of each batch that is the same task over generic words instead of scene words (`
 ... question: What size is the red dog? answer: tiny`; `What is the big red thing?` asks for the noun), as stage
 0's generic conjunction lookups hold; POOL (0): when positive, the scene-word lines come from a fixed set of POOL
 lines (as the demo's corpus repeats its scenes each epoch); GQPER (QPER): questions per generic line; evaluation lines are always fresh scene-word lines.
+EQPER (QPER): questions per evaluation line (keep 2 to compare with the 2-question baselines); EONE (0): as ONE, for
+the evaluation lines. HARD=1: every question, not only the first, names an object whose two named words each occur
+in another object (the one-word matcher cannot answer it). QFIRST=1: each line's first question comes before the
+list (`question: ... scene: a ..., a ... . answer: blue`). SEP (,): what separates the listed objects. REPEAT
+(training lines only): 1 the list again after `again:` in the same order, 2 the same shuffled (each restated word
+after an object's first is then a lookup, supervised when LOSS=all), 3 a statement per object, shuffled, naming it
+by two attributes (`the small triangle is blue`, `the small black object is a square`).
+Loss and optimiser (both tasks): LOSS (all: every token, as stage 0's corpus lines; answer: the queried values only,
+as a template that supervises only the reply), AW (1): weight of the queried values' loss against the other
+tokens'; WD (0): AdamW weight decay; WARM (0.03): warmup fraction; ROPE (10000): rope_theta; VOCAB (bpe: the given
+tokenizer; word: one id per word and punctuation mark); SAVE: a path to save the final weights to (torch.save).
+At the last step TASK=conj also prints the accuracy by kind of question (`conj3_size`, ...).
 """
 import json, math, os, random, sys, time
 import torch
@@ -37,12 +49,25 @@ HID, LAY, HEADS, KV, FFN = E("HID", 128), E("LAY", 3), E("HEADS", 4), E("KV", 2)
 PMIN, PMAX, SEED, ORDER = E("PMIN", 6), E("PMAX", 6), E("SEED", 7), E("ORDER", "kv")
 GAP = os.environ.get("GAP", "")
 TASK, NMIN, NMAX, QPER = E("TASK", "recall"), E("NMIN", 3), E("NMAX", 6), E("QPER", 2)
-GQPER = E("GQPER", QPER)
+GQPER, EQPER, EONE = E("GQPER", QPER), E("EQPER", QPER), E("EONE", 0.0)
+LOSS, AW, VOCAB = E("LOSS", "all"), E("AW", 1.0), E("VOCAB", "bpe")
+WD, WARM, ROPE = E("WD", 0.0), E("WARM", 0.03), E("ROPE", 10000.0)
+QFIRST, SEP, HARD, REPEAT = E("QFIRST", 0), os.environ.get("SEP", ","), E("HARD", 0), E("REPEAT", 0)
 ONE, CURR, MIX, GEN, POOL = E("ONE", 0.0), E("CURR", 0), E("MIX", 0.0), E("GEN", 0.0), E("POOL", 0)
 WORDS = ("blue yellow black circle square triangle small medium large first second third box object objects "
          "there is are no true false question answer").split()
 VALUES, KEYS = WORDS[:9], WORDS[9:]
 tok = Tokenizer.from_file(sys.argv[1]); eos = tok.token_to_id("</s>")
+if VOCAB == "word":  # one id per word and per punctuation mark, grown as words appear (ids below 512)
+    import re
+    class WordVocab:
+        class Out:
+            def __init__(self, ids): self.ids = ids
+        def __init__(self): self.ids = {"</s>": 0}
+        def token_to_id(self, w): return self.ids[w]
+        def encode(self, text, add_special_tokens=False):
+            return self.Out([self.ids.setdefault(w, len(self.ids)) for w in re.findall(r"\w+|[^\w\s]", text)])
+    tok = WordVocab(); eos = 0
 def line(rng, n):
     keys = rng.sample(KEYS, n); val = {k: rng.choice(VALUES) for k in keys}; q = rng.sample(keys, n)
     first = ", ".join(f"{k} {val[k]}" if ORDER == "kv" else f"{val[k]} {k}" for k in keys) + " again:"
@@ -61,7 +86,7 @@ GENERIC_KINDS = (("size", ("big", "tiny", "huge")), ("colour", ("red", "green", 
 KINDS = SCENE_KINDS
 def word(obj, k): return KINDS[k][1][obj[k]]
 def unique(objs, obj, kinds): return sum(all(o[k] == obj[k] for k in kinds) for o in objs) == 1
-def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER):
+def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER, hard=0, repeat=0):
     global KINDS
     KINDS = kinds; width = [len(v) for _, v in kinds]
     while True:  # a target, two distractors sharing one named attribute each, the rest random, all distinct
@@ -74,19 +99,33 @@ def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER):
         objs = objs[:n]
         if len(set(objs)) == n and unique(objs, target, named): break
     rng.shuffle(objs)
-    text = ", ".join("a " + " ".join(word(o, k) for k in range(3)) for o in objs) + "."
-    ids = tok.encode(text, add_special_tokens=False).ids; targets = []
+    text = (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in objs) + "."
+    if repeat in (1, 2):  # the list again, in the same order (1) or shuffled (2)
+        again = objs if repeat == 1 else rng.sample(objs, len(objs))
+        text += " again: " + (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in again) + "."
+    elif repeat == 3:  # a statement per object, shuffled: `the small triangle is blue`, any attribute last
+        facts = []
+        for o in rng.sample(objs, len(objs)):
+            last = [k for k in range(3) if unique(objs, o, [j for j in range(3) if j != k])]
+            k = rng.choice(last) if last else 2
+            fact = f"the {name_of(o, [j for j in range(3) if j != k])} is " + ("a " if k == 2 else "") + word(o, k)
+            facts.append(fact if last else "a " + " ".join(word(o, j) for j in range(3)))
+        text += " " + (SEP + " ").join(facts) + "."
+    ids = tok.encode(text, add_special_tokens=False).ids; targets = []; ask_first = QFIRST
     for q in range(qper):
         if q > 0:  # any object and asked kind whose named pair is unique
             while True:
                 target = rng.choice(objs); asked = rng.randrange(3); named = [k for k in range(3) if k != asked]
-                if unique(objs, target, named): break
+                if unique(objs, target, named) and not (hard and any(unique(objs, target, [k]) for k in named)): break
         if rng.random() < one:  # one named attribute, when one suffices
             single = [[k] for k in named if unique(objs, target, [k])]
             if single: named = rng.choice(single)
         question = (f"What is the {name_of(target, named)}?" if asked == 2 and kinds is GENERIC_KINDS
                     else f"What {KINDS[asked][0]} is the {name_of(target, named)}?")
-        ids += tok.encode(f" question: {question} answer:", add_special_tokens=False).ids
+        if ask_first:  # the first question before the list, its answer after it
+            ids = tok.encode(f"question: {question} scene: ", add_special_tokens=False).ids + ids
+            ids += tok.encode(" answer:", add_special_tokens=False).ids; ask_first = 0
+        else: ids += tok.encode(f" question: {question} answer:", add_special_tokens=False).ids
         v = tok.encode(f" {word(target, asked)}", add_special_tokens=False).ids
         targets.append((len(ids) - 1, v[0])); ids += v
     return ids + [eos], targets
@@ -95,14 +134,14 @@ def name_of(obj, kinds):  # "small triangle", "black object", "small black objec
     return " ".join(adjectives + [word(obj, 2) if 2 in kinds else ("object" if KINDS is SCENE_KINDS else "thing")])
 rng = random.Random(SEED)
 if TASK == "conj":
-    evalset = {f"conj{n}": [conj_line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
+    evalset = {f"conj{n}": [conj_line(random.Random(1000 + i), n, EONE, qper=EQPER) for i in range(128)] for n in (3, 6)}
 else:
     evalset = {f"read{n}": [line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
-pool = [conj_line(random.Random(5000 + i), random.Random(9000 + i).randint(NMIN, NMAX), ONE)[0] for i in range(POOL)]
+pool = [conj_line(random.Random(5000 + i), random.Random(9000 + i).randint(NMIN, NMAX), ONE) for i in range(POOL)]
 torch.manual_seed(SEED)
 cfg = LlamaConfig(vocab_size=512, hidden_size=HID, intermediate_size=FFN, num_hidden_layers=LAY,
                   num_attention_heads=HEADS, num_key_value_heads=KV, head_dim=HID // HEADS, rms_norm_eps=1e-5,
-                  max_position_embeddings=384, tie_word_embeddings=True, rope_theta=10000.0, initializer_range=E("INIT", 0.02))
+                  max_position_embeddings=384, tie_word_embeddings=True, rope_theta=ROPE, initializer_range=E("INIT", 0.02))
 m = LlamaForCausalLM(cfg)
 if E("MLANINIT", 0):
     with torch.no_grad():
@@ -110,18 +149,22 @@ if E("MLANINIT", 0):
             if isinstance(mod, torch.nn.Linear):
                 b = 1 / math.sqrt(mod.in_features); mod.weight.uniform_(-b, b)
         m.model.embed_tokens.weight.normal_(0, E("EMB", 0.02))
-opt = torch.optim.AdamW(m.parameters(), lr=LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
-warm = math.ceil(0.03 * STEPS)
+opt = torch.optim.AdamW(m.parameters(), lr=LR, betas=(0.9, 0.999), eps=1e-8, weight_decay=WD)
+warm = max(1, math.ceil(WARM * STEPS))
 sch = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: s / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / (STEPS - warm))))
-def evaluate():
+def evaluate(last=False):
     m.eval(); out = {}
     with torch.no_grad():
         for n, data in evalset.items():
             L = max(len(x) for x, _ in data); X = torch.full((len(data), L), eos)
             for i, (x, _) in enumerate(data): X[i, :len(x)] = torch.tensor(x)
             pred = m(input_ids=X).logits.argmax(-1)
-            ok = [pred[i, p].item() == v for i, (_, t) in enumerate(data) for p, v in t]
-            out[n] = sum(ok) / len(ok)
+            ok = [(pred[i, p].item() == v, v) for i, (_, t) in enumerate(data) for p, v in t]
+            out[n] = sum(o for o, _ in ok) / len(ok)
+            if TASK == "conj" and last:  # accuracy by the kind of the answer
+                for kind, values in SCENE_KINDS:
+                    ids = {tok.encode(f" {w}", add_special_tokens=False).ids[0] for w in values}
+                    sel = [o for o, v in ok if v in ids]; out[f"{n}_{kind}"] = sum(sel) / max(1, len(sel))
     m.train(); return out
 t0 = time.time()
 for step in range(1, STEPS + 1):
@@ -129,17 +172,22 @@ for step in range(1, STEPS + 1):
         one = 1.0 if step <= CURR else ONE
         def draw():
             r = rng.random()
-            if r < MIX: return line(rng, rng.randint(PMIN, PMAX))[0]
-            if r < MIX + GEN: return conj_line(rng, rng.randint(NMIN, NMAX), one, GENERIC_KINDS, GQPER)[0]
+            if r < MIX: return line(rng, rng.randint(PMIN, PMAX))
+            if r < MIX + GEN: return conj_line(rng, rng.randint(NMIN, NMAX), one, GENERIC_KINDS, GQPER)
             if POOL: return pool[rng.randrange(POOL)]
-            return conj_line(rng, rng.randint(NMIN, NMAX), one)[0]
+            return conj_line(rng, rng.randint(NMIN, NMAX), one, hard=HARD, repeat=REPEAT)
         batch = [draw() for _ in range(BATCH)]
     else:
-        batch = [line(rng, rng.randint(PMIN, PMAX))[0] for _ in range(BATCH)]
-    L = max(map(len, batch)); X = torch.full((BATCH, L), eos); Y = torch.full((BATCH, L), -100)
-    for i, x in enumerate(batch): X[i, :len(x)] = torch.tensor(x); Y[i, :len(x)] = torch.tensor(x)
-    loss = m(input_ids=X, labels=Y).loss
+        batch = [line(rng, rng.randint(PMIN, PMAX)) for _ in range(BATCH)]
+    L = max(len(x) for x, _ in batch); X = torch.full((BATCH, L), eos); W = torch.zeros(BATCH, L)
+    for i, (x, t) in enumerate(batch):
+        X[i, :len(x)] = torch.tensor(x)
+        W[i, :len(x) - 1] = 0.0 if LOSS == "answer" else 1.0  # W[i, p]: weight of predicting token p + 1
+        for p, _ in t: W[i, p] = AW
+    ce = torch.nn.functional.cross_entropy(m(input_ids=X).logits[:, :-1].flatten(0, 1), X[:, 1:].flatten(), reduction="none")
+    loss = (ce * W[:, :-1].flatten()).sum() / W.sum()
     opt.zero_grad(); loss.backward(); torch.nn.utils.clip_grad_norm_(m.parameters(), 1.0); opt.step(); sch.step()
     if step % 64 == 0 or step == STEPS:
-        a = evaluate()
+        a = evaluate(step == STEPS)
         print(f"step {step} loss {loss.item():.3f} " + " ".join(f"{k} {v:.2f}" for k, v in a.items()) + f" {time.time()-t0:.0f}s", flush=True)
+if os.environ.get("SAVE"): torch.save(m.state_dict(), os.environ["SAVE"])
