@@ -28,7 +28,8 @@ lines (as the demo's corpus repeats its scenes each epoch); GQPER (QPER): questi
 EQPER (QPER): questions per evaluation line (keep 2 to compare with the 2-question baselines); EONE (0): as ONE, for
 the evaluation lines. HARD=1: every question, not only the first, names an object whose two named words each occur
 in another object (the one-word matcher cannot answer it). QFIRST=1: each line's first question comes before the
-list (`question: ... scene: a ..., a ... . answer: blue`). SEP (,): what separates the listed objects. REPEAT
+list (`question: ... scene: a ..., a ... . answer: blue`). COMPOUND=1: each listed object is one word
+(`a smallbluetriangle`, the micro recipe's `object_words: compound`; the tokenizer must hold them). SEP (,): what separates the listed objects. REPEAT
 (training lines only): 1 the list again after `again:` in the same order, 2 the same shuffled (each restated word
 after an object's first is then a lookup, supervised when LOSS=all), 3 a statement per object, shuffled, naming it
 by two attributes (`the small triangle is blue`, `the small black object is a square`).
@@ -53,6 +54,7 @@ GQPER, EQPER, EONE = E("GQPER", QPER), E("EQPER", QPER), E("EONE", 0.0)
 LOSS, AW, VOCAB = E("LOSS", "all"), E("AW", 1.0), E("VOCAB", "bpe")
 WD, WARM, ROPE = E("WD", 0.0), E("WARM", 0.03), E("ROPE", 10000.0)
 QFIRST, SEP, HARD, REPEAT = E("QFIRST", 0), os.environ.get("SEP", ","), E("HARD", 0), E("REPEAT", 0)
+COMPOUND = E("COMPOUND", 0)
 ONE, CURR, MIX, GEN, POOL = E("ONE", 0.0), E("CURR", 0), E("MIX", 0.0), E("GEN", 0.0), E("POOL", 0)
 WORDS = ("blue yellow black circle square triangle small medium large first second third box object objects "
          "there is are no true false question answer").split()
@@ -99,7 +101,7 @@ def conj_line(rng, n, one=0.0, kinds=SCENE_KINDS, qper=QPER, hard=0, repeat=0):
         objs = objs[:n]
         if len(set(objs)) == n and unique(objs, target, named): break
     rng.shuffle(objs)
-    text = (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in objs) + "."
+    text = (SEP + " ").join("a " + ("" if COMPOUND else " ").join(word(o, k) for k in range(3)) for o in objs) + "."
     if repeat in (1, 2):  # the list again, in the same order (1) or shuffled (2)
         again = objs if repeat == 1 else rng.sample(objs, len(objs))
         text += " again: " + (SEP + " ").join("a " + " ".join(word(o, k) for k in range(3)) for o in again) + "."
@@ -139,7 +141,7 @@ else:
     evalset = {f"read{n}": [line(random.Random(1000 + i), n) for i in range(128)] for n in (3, 6)}
 pool = [conj_line(random.Random(5000 + i), random.Random(9000 + i).randint(NMIN, NMAX), ONE) for i in range(POOL)]
 torch.manual_seed(SEED)
-cfg = LlamaConfig(vocab_size=512, hidden_size=HID, intermediate_size=FFN, num_hidden_layers=LAY,
+cfg = LlamaConfig(vocab_size=max(512, tok.get_vocab_size()), hidden_size=HID, intermediate_size=FFN, num_hidden_layers=LAY,
                   num_attention_heads=HEADS, num_key_value_heads=KV, head_dim=HID // HEADS, rms_norm_eps=1e-5,
                   max_position_embeddings=384, tie_word_embeddings=True, rope_theta=ROPE, initializer_range=E("INIT", 0.02))
 m = LlamaForCausalLM(cfg)

@@ -106,10 +106,15 @@ public final class MicroExperiment {
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
-                                   conjunctionLookups: recipe.conjunctionLookups)
+                                   conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
+        let split = Self.objectNamesSplit(by: tokenizer, words: recipe.objectWords)
+        if !split.isEmpty {
+            note("\(tag) [tokenizer] note: \(split.count) object names take more than one token (e.g. \(split[0])); "
+                + "a larger vocabulary_size than \(recipe.vocabularySize) keeps each object one token")
+        }
         guard let eos = tokenizer.eosTokenID, let pad = tokenizer.padTokenID else {
             throw ExperimentError.invalidSetting(field: "tokenizer", reason: "the trained tokenizer lacks </s> or <pad>")
         }
@@ -124,11 +129,11 @@ public final class MicroExperiment {
                                     tokenizer: tokenizer, eos: eos, pixels: pixels, collator: collator)
         prepared.tasks = tasks(world: world, at: worldURL)
 
-        // Stage 0: the corpus (every token a target) and generic instructions (v1, assistant replies as targets).
+        // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
         var pretrainExamples = corpus.split(separator: "\n").enumerated().map { index, line in
-            let ids = tokenizer.encode(String(line), addSpecialTokens: false) + [eos]
-            return Example(id: "corpus-\(index)", tokens: TokenizedExample(ids: ids, isTarget: ids.indices.map { $0 > 0 }))
+            Example(id: "corpus-\(index)", tokens: Self.corpusTokens(line, tokenizer: tokenizer, eos: eos,
+                                                                   targets: recipe.corpusTargets))
         }
         pretrainExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.pretrainInstructionsFile))
             .records.map { try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
@@ -227,6 +232,23 @@ public final class MicroExperiment {
         let result = try trainer.run(resume: false)
         return StageResult(name: name, efficiency: result.efficiency,
                            losses: result.records.map { LossPoint(step: $0.step, loss: Double($0.loss)) })
+    }
+
+    /// A corpus line's tokens and `</s>`; the first token and, with `.afterDescription`, the opening scene
+    /// description are not targets.
+    static func corpusTokens(_ line: Substring, tokenizer: BPETokenizer, eos: Int,
+                             targets: MicroRecipe.CorpusTargets) -> TokenizedExample {
+        let end = targets == .afterDescription ? CorpusGenerator.sceneDescriptionEnd(in: line) : nil
+        let context = end.map { tokenizer.encode(String(line[..<$0]), addSpecialTokens: false) } ?? []
+        let ids = context + tokenizer.encode(String(line[(end ?? line.startIndex)...]), addSpecialTokens: false) + [eos]
+        return TokenizedExample(ids: ids, isTarget: ids.indices.map { $0 >= max(1, context.count) })
+    }
+
+    /// The compound object names (``ObjectWords/compound``) the tokenizer splits into several tokens; none with
+    /// separate words.
+    static func objectNamesSplit(by tokenizer: BPETokenizer, words: ObjectWords) -> [String] {
+        guard words == .compound else { return [] }
+        return words.allNames.filter { tokenizer.encode(" " + $0, addSpecialTokens: false).count > 1 }
     }
 
     /// A byte-level BPE trained on all training text (corpus, generic instructions, captions, training files;

@@ -17,6 +17,15 @@ public struct MicroRecipe: Codable, Sendable {
         }
     }
 
+    /// Which tokens of a stage-0 corpus line are targets.
+    public enum CorpusTargets: String, Codable, Sendable {
+        /// Every token, as plain pretraining.
+        case all
+        /// All but the scene description a line opens with: the random list of objects is context, what the line
+        /// says about it (facts, answers) is the target. Captions stay targets throughout.
+        case afterDescription = "after_description"
+    }
+
     /// One run per seed: each seeds the world, the initialisation and the data order.
     public var seeds: [UInt64] = [42, 43, 44]
     /// The world's size per seed.
@@ -29,10 +38,17 @@ public struct MicroRecipe: Codable, Sendable {
     /// Generic conjunction lookups in stage 0 (``ConjunctionLookup``: lists of things, each asked for by two of
     /// its words, four questions a list).
     public var conjunctionLookups = 0
-    /// The BPE's vocabulary (and the language model's).
-    public var vocabularySize = 512
+    /// How scene descriptions and captions name objects. One word per object (`compound`), as an image gives each
+    /// object one patch: with three words the micro Llama never learns to read a scene within the budget
+    /// (Docs/RECIPE.md, "One word per object").
+    public var objectWords = ObjectWords.compound
+    /// Which corpus tokens stage 0 predicts. The description's tokens are unpredictable (a random scene), and with
+    /// them as targets the reading signal drowns (Docs/RECIPE.md, "One word per object").
+    public var corpusTargets = CorpusTargets.afterDescription
+    /// The BPE's vocabulary (and the language model's): 640 leaves room for every compound object name.
+    public var vocabularySize = 640
     /// The language model's shape.
-    public var language = LlamaConfig(vocabSize: 512, hiddenSize: 128, intermediateSize: 320, numHiddenLayers: 3,
+    public var language = LlamaConfig(vocabSize: 640, hiddenSize: 128, intermediateSize: 320, numHiddenLayers: 3,
                                       numAttentionHeads: 4, numKeyValueHeads: 2, rmsNormEps: 1e-5,
                                       maxPositionEmbeddings: 384, tieWordEmbeddings: true)
     /// 128 × 32 images in 16-pixel patches: 16 image tokens, NLVR's 4:1 aspect (its 400 × 100 images fit as is).
@@ -162,7 +178,7 @@ public struct MicroRecipe: Codable, Sendable {
         case seeds, counts, objectsPerBox = "objects_per_box", vocabularySize = "vocabulary_size", language, vision
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
-        case conjunctionLookups = "conjunction_lookups"
+        case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -177,7 +193,8 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.language, &language); try read(.vision, &vision); try read(.pretrain, &pretrain)
         try read(.align, &align); try read(.instruct, &instruct); try read(.mixtureSize, &mixtureSize)
         try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit); try read(.corpusQuestions, &corpusQuestions)
-        try read(.conjunctionLookups, &conjunctionLookups)
+        try read(.conjunctionLookups, &conjunctionLookups); try read(.objectWords, &objectWords)
+        try read(.corpusTargets, &corpusTargets)
         language.vocabSize = vocabularySize
     }
 

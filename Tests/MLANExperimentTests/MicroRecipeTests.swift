@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MLANData
 @testable import MLANExperiment
 
 /// A recipe file can never trap: every out-of-range setting is an error naming the field.
@@ -44,6 +45,22 @@ struct MicroRecipeTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         #expect(try encoder.encode(shipped) == encoder.encode(MicroRecipe()))
+    }
+
+    @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
+        let recipe = MicroRecipe()
+        #expect(recipe.objectWords == .compound)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("words-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let manifest = try MicroWorld(seed: 43, scenes: recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
+                                      objectWords: recipe.objectWords).write(to: root, counts: recipe.counts)
+        let tokenizer = try MicroExperiment.trainTokenizer(world: root, manifest: manifest,
+                                                           vocabularySize: recipe.vocabularySize)
+        #expect(MicroExperiment.objectNamesSplit(by: tokenizer, words: .compound) == [])
+        // The check can fail: a vocabulary too small to hold all the names splits some of them.
+        let small = try MicroExperiment.trainTokenizer(world: root, manifest: manifest, vocabularySize: 400)
+        #expect(!MicroExperiment.objectNamesSplit(by: small, words: .compound).isEmpty)
+        #expect(MicroExperiment.objectNamesSplit(by: small, words: .separate).isEmpty)
     }
 }
 

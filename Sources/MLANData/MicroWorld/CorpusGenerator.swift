@@ -19,17 +19,22 @@ public struct CorpusGenerator: Sendable {
     /// Question-and-answer pairs on each scene's second line (at least 1).
     public var questionsPerScene: Int
 
-    public init(queries: QueryGenerator = QueryGenerator(), questionsPerScene: Int = 1) {
+    /// How descriptions and captions name objects (facts and questions use the separate words).
+    public var objectWords: ObjectWords
+
+    public init(queries: QueryGenerator = QueryGenerator(), questionsPerScene: Int = 1,
+                objectWords: ObjectWords = .separate) {
         precondition(questionsPerScene >= 1, "questions per corpus scene must be positive, got \(questionsPerScene)")
         self.queries = queries
         self.questionsPerScene = questionsPerScene
+        self.objectWords = objectWords
     }
 
     /// The three lines about one random scene.
     public func lines(using rng: inout SplitMix64) -> [String] {
         let trained = MicroTaskCluster.trained
         let (scene, query) = queries.example(trained[rng.nextInt(below: trained.count)], using: &rng)
-        let description = SceneDescriber.description(scene)
+        let description = SceneDescriber.description(scene, words: objectWords)
         guard let answer = query.answer(in: scene) else {
             preconditionFailure("the query generator returned \(query) without an answer")
         }
@@ -44,7 +49,7 @@ public struct CorpusGenerator: Sendable {
         return [
             ([description] + facts(scene, using: &rng)).joined(separator: " "),
             reading.joined(separator: " "),
-            SceneDescriber.caption(scene),
+            SceneDescriber.caption(scene, words: objectWords),
         ]
     }
 
@@ -72,5 +77,15 @@ public struct CorpusGenerator: Sendable {
         let statement = statements[rng.nextInt(below: statements.count)]
         facts.append("it is \(statement.holds(in: scene) ? "true" : "false") that \(statement.text).")
         return facts
+    }
+
+    /// Where the scene description that opens a corpus line ends (after the third box's period), or nil for a line
+    /// that does not open with one (a caption). What follows is said about the scene; the description itself is a
+    /// random list, so a trainer may treat it as context rather than as a target.
+    public static func sceneDescriptionEnd(in line: Substring) -> Substring.Index? {
+        guard line.hasPrefix("\(SceneDescriber.ordinal(0)) box: "),
+              let last = line.range(of: "\(SceneDescriber.ordinal(Scene.boxCount - 1)) box: "),
+              let period = line[last.upperBound...].firstIndex(of: ".") else { return nil }
+        return line.index(after: period)
     }
 }

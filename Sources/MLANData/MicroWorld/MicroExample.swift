@@ -16,9 +16,10 @@ public struct MicroExample: Sendable, Hashable {
     public var image: String?
 
     /// An example asking `query` about `scene`; its answer is computed from the scene.
-    /// The query must be well posed for the scene (``SceneQuery/answer(in:)`` non-nil).
+    /// The query must be well posed for the scene (``SceneQuery/answer(in:)`` non-nil); `words` names the
+    /// objects of the language version's description.
     public init(id: String, cluster: MicroTaskCluster, modality: MicroModality, scene: Scene, query: SceneQuery,
-                image: String?) {
+                image: String?, words: ObjectWords = .separate) {
         guard let answer = query.answer(in: scene) else {
             preconditionFailure("\(id): the query \(query) has no answer in its scene")
         }
@@ -28,7 +29,7 @@ public struct MicroExample: Sendable, Hashable {
         self.modality = modality
         self.scene = scene
         self.query = query
-        self.prompt = MicroPrompt.userTurn(cluster, query: query, scene: scene, modality: modality)
+        self.prompt = MicroPrompt.userTurn(cluster, query: query, scene: scene, modality: modality, words: words)
         self.answer = answer
         self.image = image
     }

@@ -28,10 +28,11 @@ public enum MicroPrompt {
         return heldOutInstructions.contains { lowered.contains($0.lowercased()) }
     }
 
-    /// The user turn asking `query` about `scene` in `modality`, as `cluster` phrases it.
+    /// The user turn asking `query` about `scene` in `modality`, as `cluster` phrases it; `words` names the
+    /// description's objects.
     public static func userTurn(_ cluster: MicroTaskCluster, query: SceneQuery, scene: Scene,
-                                modality: MicroModality) -> String {
-        let description = SceneDescriber.description(scene)
+                                modality: MicroModality, words: ObjectWords = .separate) -> String {
+        let description = SceneDescriber.description(scene, words: words)
         let lead = modality == .vision ? InstructionRecord.imageToken + "\n" : "Scene: \(description)\n"
         switch cluster {
         case .counting, .attribute, .spatial, .comparison, .shortAnswer:

@@ -48,9 +48,11 @@ public struct MicroWorld: Sendable {
     public var corpusQuestions: Int
     /// Generic conjunction lookups (``ConjunctionLookup``) appended to the stage-0 generic instructions.
     public var conjunctionLookups: Int
+    /// How descriptions and captions name objects: three words (the default, as English) or one.
+    public var objectWords: ObjectWords
 
     public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
-                corpusQuestions: Int = 1, conjunctionLookups: Int = 0) {
+                corpusQuestions: Int = 1, conjunctionLookups: Int = 0, objectWords: ObjectWords = .separate) {
         precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
         precondition(conjunctionLookups >= 0, "conjunction lookup count must be non-negative, got \(conjunctionLookups)")
         self.seed = seed
@@ -58,6 +60,7 @@ public struct MicroWorld: Sendable {
         self.queries = QueryGenerator(scenes: scenes)
         self.corpusQuestions = corpusQuestions
         self.conjunctionLookups = conjunctionLookups
+        self.objectWords = objectWords
     }
 
     /// The renderer for ``imageSize``.
@@ -79,7 +82,7 @@ public struct MicroWorld: Sendable {
             let stem = "\(cluster.rawValue)-\(Self.padded(index))"
             return MicroExample(id: "\(split.rawValue)-\(cluster.rawValue)-\(modality.rawValue)-\(Self.padded(index))",
                                 cluster: cluster, modality: modality, scene: scene, query: query,
-                                image: modality == .vision ? "images/\(split.rawValue)/\(stem).png" : nil)
+                                image: modality == .vision ? "images/\(split.rawValue)/\(stem).png" : nil, words: objectWords)
         }
     }
 
@@ -93,7 +96,7 @@ public struct MicroWorld: Sendable {
             let record = InstructionRecord(
                 id: "caption-\(Self.padded(index))", images: ["images/captions/caption-\(Self.padded(index)).png"],
                 turns: [Turn(.user, InstructionRecord.imageToken + "\n" + Self.captionInstruction),
-                        Turn(.assistant, SceneDescriber.caption(scene))],
+                        Turn(.assistant, SceneDescriber.caption(scene, words: objectWords))],
                 location: RecordLocation(file: Self.captionsFile, index: index))
             return (scene, record)
         }
@@ -103,7 +106,7 @@ public struct MicroWorld: Sendable {
     public func corpus(scenes: Int) -> [String] {
         precondition(scenes >= 0, "corpus scene count must be non-negative, got \(scenes)")
         var rng = SplitMix64(seed: seed, label: "corpus")
-        let generator = CorpusGenerator(queries: queries, questionsPerScene: corpusQuestions)
+        let generator = CorpusGenerator(queries: queries, questionsPerScene: corpusQuestions, objectWords: objectWords)
         return (0..<scenes).flatMap { _ in generator.lines(using: &rng) }
     }
 
