@@ -60,7 +60,7 @@ final class ByteStore: @unchecked Sendable {
         let count = data.count
         let memory = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
         let buffer = UnsafeMutableRawBufferPointer(start: memory, count: count)
-        _ = buffer.copyBytes(from: data)
+        buffer.copyBytes(from: data)
         return ByteStore(path: path, bytes: UnsafeRawBufferPointer(buffer), mappedLength: 0, ownsAllocation: true)
     }
 
