@@ -30,7 +30,7 @@ public struct SceneObject: Sendable, Hashable {
     public var centerX: Double { Double(x) + Double(side) / 2 }
 
     /// `"large blue circle"`: size, colour and shape.
-    public var phrase: String { "\(size.word) \(color.word) \(shape.rawValue)" }
+    public var phrase: String { ObjectWords.separate.name(of: self) }
 
     /// True when the two bounding squares, each grown by `margin` units, overlap.
     public func overlaps(_ other: SceneObject, margin: Int = 0) -> Bool {
