@@ -13,7 +13,11 @@ Settings (environment): EPOCHS (6), LR, BATCH, SEED (42); MASK (1: a line's open
 answers are targets); READONLY (0; 1: only the reading lines); KEEP (question prefixes to keep, comma-separated,
 e.g. `What colour,What size,What shape`; lines left without a question are dropped); EXCL (drop questions that
 contain any of these, e.g. `just right,object in the`); NOBOX (0; 1: the description as one list, `a X, a Y, ...`,
-in training and evaluation). Docs/RECIPE.md ("One word per object") has the numbers. Needs torch, transformers
+in training and evaluation); TAIL (0; 1: the facts after a description are rewritten to say their subject before
+their answer, `black squares: 1.`, `yellow triangle present: no.`, and with ANSONLY only those answers are targets);
+CURR (0: no curriculum; a fraction of the steps that first train on the reading lines alone, answers only, keeping
+only the questions KEEP1 keeps and EXCL1 does not drop, before the corpus as the other settings make it).
+Docs/RECIPE.md ("One word per object") has the numbers. Needs torch, transformers
 and tokenizers.
 """
 import json
@@ -40,6 +44,8 @@ def words(name):
 EPOCHS, LR, BATCH, SEED = setting("EPOCHS", 6), setting("LR", 2e-3), setting("BATCH", 32), setting("SEED", 42)
 MASK, ANSONLY, READONLY, NOBOX = setting("MASK", 1), setting("ANSONLY", 0), setting("READONLY", 0), setting("NOBOX", 0)
 KEEP, EXCL = words("KEEP"), words("EXCL")
+TAIL = setting("TAIL", 0)
+CURR, KEEP1, EXCL1 = setting("CURR", 0.0), words("KEEP1"), words("EXCL1")
 seed_dir = sys.argv[1]
 tokenizer = Tokenizer.from_file(f"{seed_dir}/tokenizer.json")
 eos = tokenizer.token_to_id("</s>")
@@ -58,17 +64,43 @@ def as_list(description):
     return text.replace(" and a ", ", a ")
 
 
-def corpus_example(line):
+def answers_last(line):
+    """With TAIL set, the facts after a description say their subject before their answer."""
+    if not TAIL:
+        return line
+    line = re.sub(r"there (?:is|are) (\d+) ([a-z ]+?)\.", r"\2: \1.", line)
+    line = re.sub(r"the (first|second|third) box has (\d+) objects?\.", r"objects in the \1 box: \2.", line)
+    line = re.sub(r"there is no ([a-z ]+?)\.", r"\1 present: no.", line)
+    line = re.sub(r"there is an? ([a-z ]+?)\.", r"\1 present: yes.", line)
+    return re.sub(r"it is (true|false) that ([a-z ]+?)\.",
+                  lambda m: f"{m.group(2)}: {'yes' if m.group(1) == 'true' else 'no'}.", line)
+
+
+def corpus_example(line, keep=None, excl=None):
+    """(ids, per-token target flags) for one corpus line, or None when the settings drop it. Given `keep`, the
+    curriculum's first phase: reading lines only, answers only, the questions `keep` and `excl` leave."""
+    global READONLY, ANSONLY
+    if keep is None:
+        return _corpus_example(line, KEEP, EXCL)
+    saved, (READONLY, ANSONLY) = (READONLY, ANSONLY), (1, 1)
+    try:
+        return _corpus_example(line, keep, excl)
+    finally:
+        READONLY, ANSONLY = saved
+
+
+def _corpus_example(line, keep, excl):
     """(ids, per-token target flags) for one corpus line, or None when the settings drop it."""
+    line = answers_last(line)
     if READONLY and " question: " not in line:
         return None
     description = ""
     if line.startswith("first box: "):
         end = line.index(".", line.index("third box: ")) + 1
         description, line = as_list(line[:end]), line[end:]
-    if KEEP and " question: " in line:
+    if keep and " question: " in line:
         pairs = [p for p in line.split(" question: ")[1:]
-                 if any(p.startswith(k) for k in KEEP) and not any(x in p for x in EXCL)]
+                 if any(p.startswith(k) for k in keep) and not any(x in p for x in excl)]
         if not pairs:
             return None
         line = "".join(" question: " + p for p in pairs)
@@ -76,7 +108,12 @@ def corpus_example(line):
     if not context:
         line = description + line
     ids, flags = list(context), [0] * len(context)
-    if ANSONLY and " question: " in line:
+    if ANSONLY and TAIL and ": " in line and " question: " not in line and description:
+        for fact in line.strip().split(". "):
+            subject, answer = fact.rstrip(".").rsplit(": ", 1)
+            asked, said = encode(" " + subject + ":"), encode(" " + answer + ".")
+            ids, flags = ids + asked + said, flags + [0] * len(asked) + [1] * len(said)
+    elif ANSONLY and " question: " in line:
         head, *pairs = line.split(" question: ")
         piece = encode(head)
         ids, flags = ids + piece, flags + [0] * len(piece)
@@ -137,31 +174,43 @@ def main():
         model.train()
         return scores
 
+    def train_step(batch, step):
+        width = max(len(x) for x, _ in batch)
+        ids, weight = torch.full((BATCH, width), eos), torch.zeros(BATCH, width)
+        for i, (x, flags) in enumerate(batch):
+            ids[i, :len(x)] = torch.tensor(x)
+            weight[i, :len(x) - 1] = torch.tensor(flags[1:], dtype=torch.float)  # predicting token p + 1
+        logits = model(input_ids=ids).logits[:, :-1]
+        loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), ids[:, 1:].flatten(), reduction="none")
+        loss = (loss * weight[:, :-1].flatten()).sum() / weight.sum()
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        schedule.step()
+        step += 1
+        if step % 40 == 0 or step == steps:
+            scores = " ".join(f"{c} {v:.2f}" for c, v in accuracy().items())
+            print(f"step {step} loss {loss.item():.3f} {scores} {time.time() - start:.0f}s", flush=True)
+        return step
+
     print(f"{len(examples)} lines, {steps} steps", flush=True)
     order_rng, step, start = random.Random(1), 0, time.time()
-    for _ in range(EPOCHS):
+    simple = [e for e in (corpus_example(line, KEEP1, EXCL1) for line in lines) if e]
+    while step < CURR * steps:  # the curriculum's first phase: the lines KEEP1 and EXCL1 leave
+        order = list(range(len(simple)))
+        order_rng.shuffle(order)
+        for first in range(0, len(order) - BATCH + 1, BATCH):
+            if step >= CURR * steps:
+                break
+            step = train_step([simple[i] for i in order[first:first + BATCH]], step)
+    while step < steps:
         order = list(range(len(examples)))
         order_rng.shuffle(order)
         for first in range(0, len(order) - BATCH + 1, BATCH):
-            batch = [examples[i] for i in order[first:first + BATCH]]
-            width = max(len(x) for x, _ in batch)
-            ids, weight = torch.full((BATCH, width), eos), torch.zeros(BATCH, width)
-            for i, (x, flags) in enumerate(batch):
-                ids[i, :len(x)] = torch.tensor(x)
-                weight[i, :len(x) - 1] = torch.tensor(flags[1:], dtype=torch.float)  # predicting token p + 1
-            logits = model(input_ids=ids).logits[:, :-1]
-            loss = torch.nn.functional.cross_entropy(logits.flatten(0, 1), ids[:, 1:].flatten(), reduction="none")
-            loss = (loss * weight[:, :-1].flatten()).sum() / weight.sum()
-            optimizer.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            schedule.step()
-            step += 1
-            if step % 40 == 0 or step == steps:
-                scores = " ".join(f"{c} {v:.2f}" for c, v in accuracy().items())
-                print(f"step {step} loss {loss.item():.3f} {scores} {time.time() - start:.0f}s", flush=True)
-
+            if step >= steps:
+                break
+            step = train_step([examples[i] for i in order[first:first + BATCH]], step)
 
 if __name__ == "__main__":
     main()

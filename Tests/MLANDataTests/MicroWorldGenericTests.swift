@@ -9,10 +9,10 @@ struct MicroWorldGenericTests {
 
     @Test(arguments: GenericInstruction.formats)
     func genericInstructionsOfAFormatUseItsPhrasingsAndAnswers(format: MicroAnswerFormat) {
-        let records = Self.world.genericInstructions(format, count: 200)
-        #expect(records.count == 200 && Set(records.map(\.id)).count == 200)
+        let records = Self.world.genericInstructions(format, count: 1000)
+        #expect(records.count == 1000 && Set(records.map(\.id)).count == 1000)
         let phrasings = GenericInstruction.phrasings[format] ?? []
-        #expect(phrasings.count >= 3)
+        #expect(phrasings.count >= 20 && Set(phrasings).count == phrasings.count)
         var usedPhrasings = Set<String>(), replies = Set<String>()
         for record in records {
             let prompt = record.turns[0].text, reply = record.turns[1].text
@@ -32,8 +32,18 @@ struct MicroWorldGenericTests {
         #expect(replies.contains { $0.hasPrefix("The answer is \"") } && replies.contains { !$0.contains("\"") })
     }
 
+    @Test func phrasingsThatSpellAHeldOutInstructionAreLeftOut() {
+        #expect(MicroPrompt.containsHeldOutInstruction("Please answer true or false."))
+        #expect(MicroPrompt.containsHeldOutInstruction("please answer with yes or no!"))
+        #expect(!MicroPrompt.containsHeldOutInstruction("Please respond with one word, true/false."))
+        let requests = GenericInstruction.requests.values.flatMap { $0 }
+        #expect(!requests.contains { MicroPrompt.containsHeldOutInstruction($0) })
+        #expect(GenericInstruction.phrasings.values.allSatisfy { !$0.contains { MicroPrompt.containsHeldOutInstruction($0) } })
+    }
+
     @Test func genericAnswersAreCorrect() {
         var rng = SplitMix64(seed: 3)
+        var listClaims = [0, 0]  // "Does the list … contain …?", "Is there a … in the list …?"
         for _ in 0..<300 {
             let item = GenericInstruction.make(.number, using: &rng)
             if let range = item.prompt.range(of: "What is "), item.prompt.contains(" plus ") {
@@ -45,7 +55,14 @@ struct MicroWorldGenericTests {
                 let numbers = claim.prompt.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
                 #expect((numbers[0] > numbers[1]) == (claim.answer == "yes"), "\(claim.prompt)")
             }
+            if let line = claim.prompt.split(separator: "\n").first(where: { $0.contains(" list \"") }) {
+                let parts = line.split(separator: "\"", omittingEmptySubsequences: false).map(String.init)
+                let (list, asked) = line.hasPrefix("Is there a") ? (parts[3], parts[1]) : (parts[1], parts[3])
+                #expect(list.components(separatedBy: ", ").contains(asked) == (claim.answer == "yes"), "\(claim.prompt)")
+                listClaims[line.hasPrefix("Is there a") ? 1 : 0] += 1
+            }
         }
+        #expect(listClaims.allSatisfy { $0 > 5 }, "both phrasings of a list lookup occur")
     }
 
     @Test func theWorldWritesGenericFilesPretrainingInstructionsAndTaskFiles() throws {

@@ -47,6 +47,19 @@ struct MicroRecipeTests {
         #expect(try encoder.encode(shipped) == encoder.encode(MicroRecipe()))
     }
 
+    @Test func theLongConfigIsTheDefaultRecipeWithMoreData() throws {
+        var long = try MicroRecipe.load(from: SharedConfig.micro.deletingLastPathComponent().appendingPathComponent("micro-long.json"))
+        try long.validate()
+        let defaults = MicroRecipe()
+        #expect(long.counts.corpusScenes * long.corpusQuestions * long.pretrain.epochs
+            >= 20 * defaults.counts.corpusScenes * defaults.corpusQuestions * defaults.pretrain.epochs)
+        (long.counts, long.corpusQuestions, long.mixtureSize) = (defaults.counts, defaults.corpusQuestions, defaults.mixtureSize)
+        (long.pretrain.epochs, long.instruct.epochs) = (defaults.pretrain.epochs, defaults.instruct.epochs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(long) == encoder.encode(defaults))
+    }
+
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
         let recipe = MicroRecipe()
         #expect(recipe.objectWords == .compound)

@@ -14,8 +14,9 @@
 /// ```
 /// Is 7 greater than 3? Reply with yes or no.                          → yes
 /// Question: What is 2 plus 3?\nA: 4\nB: 5\nC: 7\nPick the correct option and give its letter.  → The answer is "B".
-/// Statement: the word "river" has 5 letters. Answer true or false.     → true
+/// Statement: the word "river" has 5 letters. Please respond with one word, true/false.  → true
 /// Does the list "lamp, river, stone" contain "river"? Reply with yes or no.  → yes
+/// Is there a "bird" in the list "lamp, river, stone"? Say yes or no.          → no
 /// cat: 4, dog: 7, bird: 2. Which number goes with "dog"? Give the number.   → 7
 /// ```
 public struct GenericInstruction: Sendable, Hashable {
@@ -34,16 +35,34 @@ public struct GenericInstruction: Sendable, Hashable {
     /// The task cluster name of a format's generic instructions: `"generic_yes_no"`.
     public static func clusterName(_ format: MicroAnswerFormat) -> String { "generic_\(format.rawValue)" }
 
-    /// Instruction phrasings per format (the held-out instructions are not among them).
-    public static let phrasings: [MicroAnswerFormat: [String]] = [
-        .yesNo: ["Reply with yes or no.", "Please say yes or no.", "Answer with one word, yes or no.",
-                 "Is that so? Answer yes or no."],
-        .letter: ["Pick the correct option and give its letter.", "Please choose the right option and answer with its letter.",
-                  "Which option is correct? Reply with the letter.", "Choose the correct answer from the options."],
-        .trueFalse: ["Answer true or false.", "Please say whether this is true or false.", "Reply with true or false.",
-                     "Decide if it holds: true or false."],
-        .word: ["Answer with a single word.", "Please reply with one word.", "Give a one-word answer."],
-        .number: ["Answer with a number.", "Please reply with the number only.", "Give the number."],
+    /// Instruction phrasings per format: every combination of an optional "Please", a way of asking for the
+    /// format and a closing `.` or `:`, so that a model learns to read the format off the instruction's words
+    /// rather than recognise a few fixed sentences. A combination that contains a held-out instruction
+    /// (``MicroPrompt/containsHeldOutInstruction(_:)``, which ignores case and punctuation) is left out, so
+    /// `"True or false?"` and anything spelling it, such as "answer true or false", never occur.
+    public static let phrasings: [MicroAnswerFormat: [String]] = Dictionary(uniqueKeysWithValues: formats.map { format in
+        let requests = (requests[format] ?? []).flatMap { request in
+            ["", "Please "].flatMap { lead in [".", ":"].map { end in lead + request + end } }
+        }
+        return (format, requests.map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .filter { !MicroPrompt.containsHeldOutInstruction($0) })
+    })
+
+    /// The ways of asking for each format, combined into ``phrasings``.
+    static let requests: [MicroAnswerFormat: [String]] = [
+        .yesNo: ["reply with yes or no", "say yes or no", "answer with one word, yes or no", "respond with \"yes\" or \"no\"",
+                 "give either yes or no as the answer", "reply \"yes\" if it is so and \"no\" if not",
+                 "use a single word: yes or no"],
+        .letter: ["pick the correct option and give its letter", "choose the right option and answer with its letter",
+                  "reply with the letter of the correct option", "choose the correct answer from the options",
+                  "select the right choice and give its letter", "answer with the letter of your choice"],
+        .trueFalse: ["reply with true if it holds and false if it does not", "say whether this is true or whether it is false",
+                     "decide if it holds and give true or give false", "answer \"true\" when it holds, \"false\" otherwise",
+                     "judge the statement: true, else false", "respond with one word, true/false"],
+        .word: ["answer with a single word", "reply with one word", "give a one-word answer", "use a single word",
+                "respond in one word"],
+        .number: ["answer with a number", "reply with the number only", "give the number", "respond with digits",
+                  "answer in digits"],
     ]
 
     /// Words the generic questions are about.
@@ -140,7 +159,9 @@ public struct GenericInstruction: Sendable, Hashable {
             let picked = rng.sample(words, count: 4)  // a list of three, and a fourth word it lacks
             let list = Array(picked.prefix(3)), asked = truth ? list[rng.nextInt(below: 3)] : picked[3]
             let quoted = "\"" + list.joined(separator: ", ") + "\""
-            return ("Does the list \(quoted) contain \"\(asked)\"?", "the list \(quoted) contains \"\(asked)\"")
+            return rng.nextInt(below: 2) == 0
+                ? ("Does the list \(quoted) contain \"\(asked)\"?", "the list \(quoted) contains \"\(asked)\"")
+                : ("Is there a \"\(asked)\" in the list \(quoted)?", "there is a \"\(asked)\" in the list \(quoted)")
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The user turns of micro world tasks. The scene comes first: `<image>\n` in the vision version, the scene's
 /// description in the language version; then the cluster's instruction, modelled on the prompt of the paper's
 /// dataset it stands in for.
@@ -22,10 +24,17 @@ public enum MicroPrompt {
     /// case), so a held-out prompt is new to every tuned model.
     public static let heldOutInstructions = [yesNoInstruction, "Choose the best option from below:", "True or false?"]
 
-    /// True when `text` contains a held-out instruction (ignoring case).
+    /// True when `text` contains a held-out instruction, compared on letters and digits alone (ignoring case,
+    /// spaces and punctuation), so "answer true or false." counts as containing "True or false?".
     public static func containsHeldOutInstruction(_ text: String) -> Bool {
-        let lowered = text.lowercased()
-        return heldOutInstructions.contains { lowered.contains($0.lowercased()) }
+        let letters = lettersAndDigits(text)
+        return heldOutLetters.contains { letters.contains($0) }
+    }
+
+    private static let heldOutLetters = heldOutInstructions.map(lettersAndDigits)
+
+    private static func lettersAndDigits(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }))
     }
 
     /// The user turn asking `query` about `scene` in `modality`, as `cluster` phrases it; `words` names the
