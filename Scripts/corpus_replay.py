@@ -76,23 +76,11 @@ def answers_last(line):
                   lambda m: f"{m.group(2)}: {'yes' if m.group(1) == 'true' else 'no'}.", line)
 
 
-def corpus_example(line, keep=None, excl=None):
-    """(ids, per-token target flags) for one corpus line, or None when the settings drop it. Given `keep`, the
-    curriculum's first phase: reading lines only, answers only, the questions `keep` and `excl` leave."""
-    global READONLY, ANSONLY
-    if keep is None:
-        return _corpus_example(line, KEEP, EXCL)
-    saved, (READONLY, ANSONLY) = (READONLY, ANSONLY), (1, 1)
-    try:
-        return _corpus_example(line, keep, excl)
-    finally:
-        READONLY, ANSONLY = saved
-
-
-def _corpus_example(line, keep, excl):
-    """(ids, per-token target flags) for one corpus line, or None when the settings drop it."""
+def corpus_example(line, keep=KEEP, excl=EXCL, readonly=READONLY, ansonly=ANSONLY):
+    """(ids, per-token target flags) for one corpus line, or None when the settings drop it. The curriculum's
+    first phase passes its own question filters, reading lines only and answers only."""
     line = answers_last(line)
-    if READONLY and " question: " not in line:
+    if readonly and " question: " not in line:
         return None
     description = ""
     if line.startswith("first box: "):
@@ -108,12 +96,12 @@ def _corpus_example(line, keep, excl):
     if not context:
         line = description + line
     ids, flags = list(context), [0] * len(context)
-    if ANSONLY and TAIL and ": " in line and " question: " not in line and description:
+    if ansonly and TAIL and ": " in line and " question: " not in line and description:
         for fact in line.strip().split(". "):
             subject, answer = fact.rstrip(".").rsplit(": ", 1)
             asked, said = encode(" " + subject + ":"), encode(" " + answer + ".")
             ids, flags = ids + asked + said, flags + [0] * len(asked) + [1] * len(said)
-    elif ANSONLY and " question: " in line:
+    elif ansonly and " question: " in line:
         head, *pairs = line.split(" question: ")
         piece = encode(head)
         ids, flags = ids + piece, flags + [0] * len(piece)
@@ -196,7 +184,7 @@ def main():
 
     print(f"{len(examples)} lines, {steps} steps", flush=True)
     order_rng, step, start = random.Random(1), 0, time.time()
-    simple = [e for e in (corpus_example(line, KEEP1, EXCL1) for line in lines) if e]
+    simple = [e for e in (corpus_example(line, KEEP1, EXCL1, True, True) for line in lines) if e] if CURR else []
     while step < CURR * steps:  # the curriculum's first phase: the lines KEEP1 and EXCL1 leave
         order = list(range(len(simple)))
         order_rng.shuffle(order)
