@@ -131,9 +131,9 @@ public final class MicroExperiment {
 
         // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
-        var pretrainExamples = corpus.split(separator: "\n").enumerated().map { index, line in
-            Example(id: "corpus-\(index)", tokens: Self.corpusTokens(line, tokenizer: tokenizer, eos: eos,
-                                                                   targets: recipe.corpusTargets))
+        var pretrainExamples = corpus.split(separator: "\n").enumerated().compactMap { index, line in
+            Self.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: recipe.corpusTargets)
+                .map { Example(id: "corpus-\(index)", tokens: $0) }
         }
         pretrainExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.pretrainInstructionsFile))
             .records.map { try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
@@ -235,13 +235,32 @@ public final class MicroExperiment {
     }
 
     /// A corpus line's tokens and `</s>`; the first token and, with `.afterDescription`, the opening scene
-    /// description are not targets.
+    /// description are not targets. With `.answers` only a reading line's answers and `</s>` are, a fact line gives
+    /// nil and a caption stays a target throughout.
     static func corpusTokens(_ line: Substring, tokenizer: BPETokenizer, eos: Int,
-                             targets: MicroRecipe.CorpusTargets) -> TokenizedExample {
-        let end = targets == .afterDescription ? CorpusGenerator.sceneDescriptionEnd(in: line) : nil
+                             targets: MicroRecipe.CorpusTargets) -> TokenizedExample? {
+        let end = targets == .all ? nil : CorpusGenerator.sceneDescriptionEnd(in: line)
+        if targets == .answers, end != nil { return answerTokens(line, tokenizer: tokenizer, eos: eos) }
         let context = end.map { tokenizer.encode(String(line[..<$0]), addSpecialTokens: false) } ?? []
         let ids = context + tokenizer.encode(String(line[(end ?? line.startIndex)...]), addSpecialTokens: false) + [eos]
         return TokenizedExample(ids: ids, isTarget: ids.indices.map { $0 >= max(1, context.count) })
+    }
+
+    /// A reading line (`DESCRIPTION question: Q answer: A question: …`) with only each ` A` and `</s>` as targets;
+    /// nil for a line that opens with a description and asks no question (facts).
+    static func answerTokens(_ line: Substring, tokenizer: BPETokenizer, eos: Int) -> TokenizedExample? {
+        let pieces = line.components(separatedBy: " question: ")
+        guard pieces.count > 1 else { return nil }
+        var ids = tokenizer.encode(pieces[0], addSpecialTokens: false)
+        var isTarget = [Bool](repeating: false, count: ids.count)
+        for pair in pieces.dropFirst() {
+            guard let split = pair.range(of: " answer: ", options: .backwards) else { return nil }
+            let asked = tokenizer.encode(" question: " + pair[..<split.lowerBound] + " answer:", addSpecialTokens: false)
+            let said = tokenizer.encode(" " + pair[split.upperBound...], addSpecialTokens: false)
+            ids += asked + said
+            isTarget += [Bool](repeating: false, count: asked.count) + [Bool](repeating: true, count: said.count)
+        }
+        return TokenizedExample(ids: ids + [eos], isTarget: isTarget + [true])
     }
 
     /// The compound object names (``ObjectWords/compound``) the tokenizer splits into several tokens; none with

@@ -24,6 +24,11 @@ public struct MicroRecipe: Codable, Sendable {
         /// All but the scene description a line opens with: the random list of objects is context, what the line
         /// says about it (facts, answers) is the target. Captions stay targets throughout.
         case afterDescription = "after_description"
+        /// Only the answers of the reading lines (`question: … answer: X`) and their closing `</s>`; the fact lines
+        /// are left out of stage 0 and captions stay targets throughout (stage 1 aligns images to their words).
+        /// Random questions and answer-first facts are mostly unpredictable text; with them as targets the reading
+        /// lookup forms several times more slowly (Docs/RECIPE.md, "Reading lines, answers only").
+        case answers
     }
 
     /// One run per seed: each seeds the world, the initialisation and the data order.

@@ -28,14 +28,44 @@ struct CorpusTargetsTests {
         let tokenizer = try BPETrainer(vocabularySize: 400, specialTokens: ["</s>"]).train(texts: lines)
         let eos = try #require(tokenizer.tokenID("</s>"))
         for line in lines.map({ Substring($0) }) {
-            let all = MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .all)
-            let after = MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .afterDescription)
+            let all = try #require(MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .all))
+            let after = try #require(MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos,
+                                                                  targets: .afterDescription))
             #expect(all.ids == after.ids && all.isTarget == all.ids.indices.map { $0 > 0 })
             let targets = zip(after.ids, after.isTarget).filter(\.1).map(\.0)
             let expected = CorpusGenerator.sceneDescriptionEnd(in: line).map { String(line[$0...]) }
                 ?? String(line.dropFirst(tokenizer.decode([after.ids[0]], skipSpecialTokens: false).count))
             #expect(tokenizer.decode(targets, skipSpecialTokens: true) == expected, "\(line)")
             #expect(after.isTarget.last == true)
+        }
+    }
+
+    @Test func answersTargetOnlyTheReadingLinesAnswersDropFactsAndKeepCaptions() throws {
+        let world = MicroWorld(seed: 9, corpusQuestions: 3, objectWords: .compound)
+        let lines = world.corpus(scenes: 5)
+        let tokenizer = try BPETrainer(vocabularySize: 400, specialTokens: ["</s>"]).train(texts: lines)
+        let eos = try #require(tokenizer.tokenID("</s>"))
+        for (index, line) in lines.map({ Substring($0) }).enumerated() {
+            let tokens = MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .answers)
+            if index % 3 == 0 {
+                #expect(tokens == nil, "a fact line is left out: \(line)")
+                continue
+            }
+            if index % 3 == 2 {
+                let caption = try #require(tokens)
+                #expect(caption == MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .all),
+                        "a caption stays a target throughout")
+                continue
+            }
+            let example = try #require(tokens)
+            let all = try #require(MicroExperiment.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: .all))
+            #expect(example.ids == all.ids, "the same tokens as the whole line")
+            let answers = line.components(separatedBy: " answer: ").dropFirst()
+                .map { $0.components(separatedBy: " question: ")[0] }
+            #expect(answers.count == 3)
+            let targets = zip(example.ids, example.isTarget).filter(\.1).map(\.0)
+            #expect(tokenizer.decode(targets, skipSpecialTokens: true) == answers.map { " " + $0 }.joined(), "\(line)")
+            #expect(example.isTarget.last == true && targets.last == eos)
         }
     }
 }

@@ -26,6 +26,24 @@ import Testing
         return (url, "")
     }
 
+    /// `Configs/smollm2-heldout.json` (Docs/RECIPE.md, "Can a pretrained reader answer the held-out clusters?") is
+    /// the shipped experiment narrowed to the held-out micro clusters: more documents, one mixture, nothing else.
+    @Test func heldOutConfigIsTheShippedOneNarrowedToTheMicroClusters() throws {
+        let shipped = try SmolLM2ExperimentConfig.load(from: Self.shipped)
+        var narrowed = try SmolLM2ExperimentConfig.load(
+            from: SharedPaths.repositoryRoot.appendingPathComponent("Configs/smollm2-heldout.json"))
+        #expect(narrowed.mixtures.map(\.name) == ["mlan"] && !narrowed.saveModels)
+        #expect(narrowed.evaluation.microLimit == 150 && narrowed.world.evalPerCluster == 150)
+        #expect(narrowed.evaluation.languageTasks.isEmpty && narrowed.evaluation.visionTasks.isEmpty)
+        narrowed.world = shipped.world
+        narrowed.mixtures = shipped.mixtures
+        narrowed.evaluation = shipped.evaluation
+        narrowed.saveModels = shipped.saveModels
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(try encoder.encode(narrowed) == encoder.encode(shipped))
+    }
+
     @Test func shippedConfigLoadsWithAndWithoutQuick() throws {
         let full = try SmolLM2ExperimentConfig.load(from: Self.shipped)
         #expect(full.template == "chatml" && full.lora == nil && full.saveModels)

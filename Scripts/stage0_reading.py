@@ -1,0 +1,92 @@
+"""Does a micro demo's stage-0 model read a scene? Scores its checkpoint on trained-cluster questions (PyTorch).
+
+    python Scripts/stage0_reading.py RUN/seed-N [CLUSTER ...]          # default: the five trained clusters
+    FORMS=1 python Scripts/stage0_reading.py RUN/seed-N attribute       # also by question form
+
+Loads the last stage-0 checkpoint the demo leaves in `RUN/seed-N/runs/stage0_pretrain/checkpoints/` (the micro
+Llama's shape: 3 layers of 128, 4 heads / 2 KV heads, tied embeddings; override with HID and LAY), the seed's
+`tokenizer.json`, and asks every question of the seed's evaluation and training files of each cluster in corpus
+form (`{description} question: {question} answer:`), the form stage 0 trains on; it never trained on those files.
+Prints the argmax accuracy of the answer's first token per cluster beside the majority answer's share, and with FORMS=1 per question form (the scene
+words blanked) with the most frequent predictions, so one answer per kind of question shows. Last, the same
+accuracy on the first question of 200 of the corpus's own reading lines, which stage 0 trained on: far above the
+clusters' figures means memorised scenes rather than reading. Docs/RECIPE.md
+("What stage 0 teaches") has the numbers. Needs torch, transformers, tokenizers and safetensors.
+"""
+import collections
+import glob
+import json
+import os
+import random
+import re
+import sys
+
+import torch
+from safetensors.torch import load_file
+from tokenizers import Tokenizer
+from transformers import LlamaConfig, LlamaForCausalLM
+
+SCENE_WORDS = re.compile(r"\b(small|medium|large|black|blue|yellow|circles?|squares?|triangles?|first|second|third)\b")
+TRAINED = ["counting", "attribute", "spatial", "comparison", "short_answer"]
+
+
+def load_model(seed_dir, vocabulary):
+    hidden, layers = int(os.environ.get("HID", 128)), int(os.environ.get("LAY", 3))
+    config = LlamaConfig(vocab_size=vocabulary, hidden_size=hidden, intermediate_size=hidden * 5 // 2,
+                         num_hidden_layers=layers, num_attention_heads=hidden // 32, num_key_value_heads=hidden // 64,
+                         head_dim=32, rms_norm_eps=1e-5, max_position_embeddings=384, tie_word_embeddings=True)
+    model = LlamaForCausalLM(config)
+    steps = sorted(glob.glob(f"{seed_dir}/runs/stage0_pretrain/checkpoints/step-*"))
+    if not steps:
+        sys.exit(f"{seed_dir}/runs/stage0_pretrain/checkpoints holds no checkpoint")
+    weights = load_file(glob.glob(f"{steps[-1]}/model-*.safetensors")[0])
+    unexpected = model.load_state_dict(weights, strict=False).unexpected_keys
+    if unexpected:
+        sys.exit(f"{steps[-1]}: weights the micro Llama lacks: {unexpected[:3]}")
+    return model.eval(), steps[-1]
+
+
+def main():
+    seed_dir, clusters = sys.argv[1], sys.argv[2:] or TRAINED
+    tokenizer = Tokenizer.from_file(f"{seed_dir}/tokenizer.json")
+    model, checkpoint = load_model(seed_dir, tokenizer.get_vocab_size())
+    encode = lambda text: tokenizer.encode(text, add_special_tokens=False).ids
+    print(checkpoint)
+    for cluster in clusters:
+        records = []
+        for split in ("eval", "train"):
+            records += json.load(open(f"{seed_dir}/world/{split}/{cluster}_language.json"))
+        hits, forms = 0, collections.defaultdict(lambda: [0, 0, collections.Counter()])
+        golds = collections.Counter(record["conversations"][1]["value"] for record in records)
+        for record in records:
+            user, answer = record["conversations"][0]["value"], record["conversations"][1]["value"]
+            description, question = user.split("\n")[:2]
+            ids = torch.tensor([encode(f"{description.removeprefix('Scene: ')} question: {question} answer:")])
+            with torch.no_grad():
+                guess = model(input_ids=ids).logits[0, -1].argmax().item()
+            hit = guess == encode(" " + answer)[0]
+            hits += hit
+            form = forms[SCENE_WORDS.sub("_", question)]
+            form[0], form[1] = form[0] + hit, form[1] + 1
+            form[2][tokenizer.decode([guess]).strip()] += 1
+        majority = golds.most_common(1)[0][1] / len(records)
+        print(f"{cluster} {hits / len(records):.2f} (majority {majority:.2f}; {len(records)} questions)")
+        if os.environ.get("FORMS") == "1":
+            for text, (right, count, guesses) in sorted(forms.items(), key=lambda item: -item[1][1]):
+                print(f"  {right / count:.2f} {count:4d} {text}  {guesses.most_common(3)}")
+
+    # Memorisation check: the first question of 200 of the corpus's own reading lines, which stage 0 trained on.
+    lines = [line for line in open(f"{seed_dir}/world/corpus.txt").read().splitlines() if " question: " in line]
+    random.Random(0).shuffle(lines)
+    hits = 0
+    for line in lines[:200]:
+        description, rest = line.split(" question: ", 1)
+        question, answer = rest.split(" answer: ", 1)
+        with torch.no_grad():
+            ids = torch.tensor([encode(f"{description} question: {question} answer:")])
+            hits += model(input_ids=ids).logits[0, -1].argmax().item() == encode(" " + answer.split(" question: ")[0])[0]
+    print(f"own corpus (first question of {min(200, len(lines))} trained reading lines) {hits / min(200, len(lines)):.2f}")
+
+
+if __name__ == "__main__":
+    main()
