@@ -26,8 +26,8 @@ public struct MicroRecipe: Codable, Sendable {
         case afterDescription = "after_description"
         /// Only the answers of the reading lines (`question: … answer: X`) and their closing `</s>`; the fact lines
         /// are left out of stage 0 and captions stay targets throughout (stage 1 aligns images to their words).
-        /// Random questions and answer-first facts are mostly unpredictable text; with them as targets the reading
-        /// lookup forms several times more slowly (Docs/RECIPE.md, "Reading lines, answers only").
+        /// In the demo it reads no better per second of stage 0 than `afterDescription` (Docs/RECIPE.md, "What stage
+        /// 0 teaches, and whether a pretrained reader answers the held-out clusters").
         case answers
     }
 
