@@ -106,7 +106,8 @@ public final class MicroExperiment {
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
-                                   conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords)
+                                   conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
+                                   lookupScenes: recipe.lookupScenes)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
@@ -129,6 +130,16 @@ public final class MicroExperiment {
                                     tokenizer: tokenizer, eos: eos, pixels: pixels, collator: collator)
         prepared.tasks = tasks(world: world, at: worldURL)
 
+        llava.freezeAll(except: [.languageModel])
+        // Stage 0's warm-up: scene lookups, the answers as targets.
+        if let lookups = world.lookups {
+            let lines = try String(contentsOf: worldURL.appendingPathComponent(lookups), encoding: .utf8)
+            let examples = lines.split(separator: "\n").enumerated().compactMap { index, line in
+                Self.answerTokens(line, tokenizer: tokenizer, eos: eos).map { Example(id: "lookup-\(index)", tokens: $0) }
+            }
+            prepared.stages.append(try train("stage0_lookups", prepared, llava.languageModel, examples, recipe.lookupWarmup,
+                                             profile: nil))
+        }
         // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
         var pretrainExamples = corpus.split(separator: "\n").enumerated().compactMap { index, line in
@@ -137,7 +148,6 @@ public final class MicroExperiment {
         }
         pretrainExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.pretrainInstructionsFile))
             .records.map { try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
-        llava.freezeAll(except: [.languageModel])
         prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
                                          profile: nil))
 
@@ -270,12 +280,14 @@ public final class MicroExperiment {
         return words.allNames.filter { tokenizer.encode(" " + $0, addSpecialTokens: false).count > 1 }
     }
 
-    /// A byte-level BPE trained on all training text (corpus, generic instructions, captions, training files;
+    /// A byte-level BPE trained on all training text (corpus, lookups, generic instructions, captions, training files;
     /// never the evaluation files), with `</s>` as EOS and `<pad>` as padding.
     /// - Throws: file errors naming the file.
     static func trainTokenizer(world: URL, manifest: MicroWorldManifest, vocabularySize: Int) throws -> BPETokenizer {
-        var texts = try String(contentsOf: world.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        var texts: [String] = []
+        for file in [MicroWorld.corpusFile] + (manifest.lookups.map { [$0] } ?? []) {
+            texts += try String(contentsOf: world.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
         let files = [MicroWorld.captionsFile] + (manifest.instructions.map { [$0] } ?? []) + manifest.trainingFiles.map(\.path)
         for file in files {
             for record in try InstructionDataset.load(from: world.appendingPathComponent(file)).records {

@@ -50,6 +50,12 @@ public struct MicroRecipe: Codable, Sendable {
     /// Which corpus tokens stage 0 predicts. The description's tokens are unpredictable (a random scene), and with
     /// them as targets the reading signal drowns (Docs/RECIPE.md, "One word per object").
     public var corpusTargets = CorpusTargets.afterDescription
+    /// Scenes of stage 0's lookup warm-up (`lookups.txt`, ``MicroWorld/lookups(scenes:)``): before the corpus, the
+    /// language model trains on scene descriptions followed by attribute questions, only the answers as targets.
+    /// 0 (the default) skips it.
+    public var lookupScenes = 0
+    /// The warm-up's training settings (it runs only when `lookup_scenes` is positive).
+    public var lookupWarmup = MicroRecipe.stage(lr: 2e-3, epochs: 1)
     /// The BPE's vocabulary (and the language model's): 640 leaves room for every compound object name.
     public var vocabularySize = 640
     /// The language model's shape.
@@ -106,7 +112,8 @@ public struct MicroRecipe: Codable, Sendable {
         r.vocabularySize = 320
         r.language.vocabSize = 320
         r.transferClusters = ["counting"]
-        r.conjunctionLookups = 16  // every stage-0 source, whatever the default
+        r.conjunctionLookups = 16  // every stage-0 source and stage, whatever the default
+        r.lookupScenes = 16
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6
@@ -159,7 +166,10 @@ public struct MicroRecipe: Codable, Sendable {
                 throw fail("transfer_clusters", "\(cluster) is not a trained cluster (\(MicroTaskCluster.trained.map(\.rawValue)))")
             }
         }
-        for (field, stage) in [("pretrain", pretrain), ("align", align), ("instruct", instruct)] {
+        guard (0...MicroWorldCounts.maximum).contains(lookupScenes) else {
+            throw fail("lookup_scenes", "\(lookupScenes) must lie in 0...\(MicroWorldCounts.maximum)")
+        }
+        for (field, stage) in [("pretrain", pretrain), ("lookup_warmup", lookupWarmup), ("align", align), ("instruct", instruct)] {
             guard stage.epochs > 0, stage.microBatchSize > 0, stage.globalBatchSize >= stage.microBatchSize,
                   stage.maxLength > 0, stage.maxLength <= language.maxPositionEmbeddings else {
                 throw fail(field, "epochs, batch sizes and max_length must be positive, the global batch at least the micro "
@@ -184,6 +194,7 @@ public struct MicroRecipe: Codable, Sendable {
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
+        case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -199,7 +210,8 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.align, &align); try read(.instruct, &instruct); try read(.mixtureSize, &mixtureSize)
         try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit); try read(.corpusQuestions, &corpusQuestions)
         try read(.conjunctionLookups, &conjunctionLookups); try read(.objectWords, &objectWords)
-        try read(.corpusTargets, &corpusTargets)
+        try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
+        try read(.lookupWarmup, &lookupWarmup)
         language.vocabSize = vocabularySize
     }
 

@@ -53,6 +53,24 @@ public struct CorpusGenerator: Sendable {
         ]
     }
 
+    /// A lookup line about one random scene: its description and ``questionsPerScene`` questions of the attribute
+    /// cluster, the plainest reading (`question: What colour is the large square? answer: blue`). A stage-0 warm-up
+    /// on such lines forms the lookup before the corpus asks harder questions (Docs/RECIPE.md, "A lookup warm-up").
+    public func lookupLine(using rng: inout SplitMix64) -> String {
+        let (scene, query) = queries.example(.attribute, using: &rng)
+        var pairs = [query]
+        while pairs.count < questionsPerScene {
+            if let more = queries.query(.attribute, in: scene, using: &rng) { pairs.append(more) }
+        }
+        let questions = pairs.map { query -> String in
+            guard let answer = query.answer(in: scene) else {
+                preconditionFailure("the query generator returned \(query) without an answer")
+            }
+            return "question: \(query.question) answer: \(answer)"
+        }
+        return ([SceneDescriber.description(scene, words: objectWords)] + questions).joined(separator: " ")
+    }
+
     /// Two counts, one box size, one absence or presence, one true or false judgement.
     private func facts(_ scene: Scene, using rng: inout SplitMix64) -> [String] {
         var facts: [String] = []

@@ -6,6 +6,7 @@ extension MicroWorld {
     /// ```
     /// world.json                          manifest (seed, counts, clusters, held-out list, every file)
     /// corpus.txt                          stage 0: one document per line
+    /// lookups.txt                         stage 0's lookup warm-up, when `lookupScenes` is positive
     /// captions.json                       stage 1: LLaVA JSON, "<image>\nDescribe the image briefly." → caption
     /// train/{cluster}_{modality}.json     trained clusters, language and vision apart (LLaVA JSON)
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
@@ -46,6 +47,10 @@ extension MicroWorld {
 
         let corpusText = corpus(scenes: counts.corpusScenes).joined(separator: "\n") + "\n"
         try writeData(Data(corpusText.utf8), to: root.appendingPathComponent(Self.corpusFile))
+        if lookupScenes > 0 {
+            let lookupText = lookups(scenes: lookupScenes).joined(separator: "\n") + "\n"
+            try writeData(Data(lookupText.utf8), to: root.appendingPathComponent(Self.lookupsFile))
+        }
 
         let captionPairs = captions(count: counts.captions)
         for (scene, record) in captionPairs { try render(scene, to: root.appendingPathComponent(record.images[0])) }
@@ -110,7 +115,7 @@ extension MicroWorld {
             trainingClusters: GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue),
             heldOutClusters: MicroTaskCluster.heldOut.map(\.rawValue),
             corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files,
-            instructions: Self.pretrainInstructionsFile)
+            instructions: Self.pretrainInstructionsFile, lookups: lookupScenes > 0 ? Self.lookupsFile : nil)
         try writeData(try manifest.jsonData(), to: root.appendingPathComponent(MicroWorldManifest.fileName))
         return manifest
     }

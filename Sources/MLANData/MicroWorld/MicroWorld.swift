@@ -50,17 +50,22 @@ public struct MicroWorld: Sendable {
     public var conjunctionLookups: Int
     /// How descriptions and captions name objects: three words (the default, as English) or one.
     public var objectWords: ObjectWords
+    /// Scenes of the stage-0 lookup warm-up (``lookups(scenes:)``, `lookups.txt`); 0 writes none.
+    public var lookupScenes: Int
 
     public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
-                corpusQuestions: Int = 1, conjunctionLookups: Int = 0, objectWords: ObjectWords = .separate) {
+                corpusQuestions: Int = 1, conjunctionLookups: Int = 0, objectWords: ObjectWords = .separate,
+                lookupScenes: Int = 0) {
         precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
         precondition(conjunctionLookups >= 0, "conjunction lookup count must be non-negative, got \(conjunctionLookups)")
+        precondition(lookupScenes >= 0, "lookup scene count must be non-negative, got \(lookupScenes)")
         self.seed = seed
         self.imageSize = imageSize
         self.queries = QueryGenerator(scenes: scenes)
         self.corpusQuestions = corpusQuestions
         self.conjunctionLookups = conjunctionLookups
         self.objectWords = objectWords
+        self.lookupScenes = lookupScenes
     }
 
     /// The renderer for ``imageSize``.
@@ -110,6 +115,15 @@ public struct MicroWorld: Sendable {
         return (0..<scenes).flatMap { _ in generator.lines(using: &rng) }
     }
 
+    /// The stage-0 lookup warm-up: one line about each of `scenes` random scenes (see
+    /// ``CorpusGenerator/lookupLine(using:)``), a stream of its own.
+    public func lookups(scenes: Int) -> [String] {
+        precondition(scenes >= 0, "lookup scene count must be non-negative, got \(scenes)")
+        var rng = SplitMix64(seed: seed, label: "lookups")
+        let generator = CorpusGenerator(queries: queries, questionsPerScene: corpusQuestions, objectWords: objectWords)
+        return (0..<scenes).map { _ in generator.lookupLine(using: &rng) }
+    }
+
     /// The first `count` generic instructions of `format` for stage-2 training (see ``GenericInstruction``), as
     /// records of `train/generic_{format}_language.json`.
     public func genericInstructions(_ format: MicroAnswerFormat, count: Int) -> [InstructionRecord] {
@@ -155,6 +169,8 @@ public struct MicroWorld: Sendable {
     public static let captionInstruction = "Describe the image briefly."
     /// The corpus's file name.
     public static let corpusFile = "corpus.txt"
+    /// The lookup warm-up's file name (written when ``lookupScenes`` is positive).
+    public static let lookupsFile = "lookups.txt"
     /// The captions' file name.
     public static let captionsFile = "captions.json"
 

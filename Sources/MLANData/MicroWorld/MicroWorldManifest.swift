@@ -69,6 +69,8 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public var files: [TaskFile]
     /// The stage-0 generic instructions in LLaVA JSON (`"pretrain_instructions.json"`); nil in older worlds.
     public var instructions: String? = nil
+    /// The stage-0 lookup warm-up, one line per scene (`"lookups.txt"`); nil when the world has none.
+    public var lookups: String? = nil
 
     /// The training files (trained clusters only, both modalities).
     public var trainingFiles: [TaskFile] { files.filter { $0.split == MicroWorld.Split.train.rawValue } }
