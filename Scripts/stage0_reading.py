@@ -2,6 +2,7 @@
 
     python Scripts/stage0_reading.py RUN/seed-N [CLUSTER ...]          # default: the five trained clusters
     FORMS=1 python Scripts/stage0_reading.py RUN/seed-N attribute       # also by question form
+    STAGE=stage0_lookups python Scripts/stage0_reading.py RUN/seed-N    # after the lookup warm-up instead
 
 Loads the last stage-0 checkpoint the demo leaves in `RUN/seed-N/runs/stage0_pretrain/checkpoints/` (the micro
 Llama's shape: 3 layers of 128, 4 heads / 2 KV heads, tied embeddings; override with HID and LAY), the seed's
@@ -36,9 +37,10 @@ def load_model(seed_dir, vocabulary):
                          num_hidden_layers=layers, num_attention_heads=hidden // 32, num_key_value_heads=hidden // 64,
                          head_dim=32, rms_norm_eps=1e-5, max_position_embeddings=384, tie_word_embeddings=True)
     model = LlamaForCausalLM(config)
-    steps = sorted(glob.glob(f"{seed_dir}/runs/stage0_pretrain/checkpoints/step-*"))
+    stage = os.environ.get("STAGE", "stage0_pretrain")
+    steps = sorted(glob.glob(f"{seed_dir}/runs/{stage}/checkpoints/step-*"))
     if not steps:
-        sys.exit(f"{seed_dir}/runs/stage0_pretrain/checkpoints holds no checkpoint")
+        sys.exit(f"{seed_dir}/runs/{stage}/checkpoints holds no checkpoint")
     weights = load_file(glob.glob(f"{steps[-1]}/model-*.safetensors")[0])
     unexpected = model.load_state_dict(weights, strict=False).unexpected_keys
     if unexpected:

@@ -18,7 +18,7 @@ import Testing
         #expect(notes.contains { $0.hasPrefix("[seed 2/2] [eval vision_heavy]") })
         #expect(report.recipes.map(\.name) == ["none", "mlan", "mlan_v", "vision_heavy"])
         for run in report.runs {
-            #expect(run.stages.map(\.name) == ["stage0_pretrain", "stage1_align", "stage2_mlan", "stage2_mlan_v", "stage2_vision_heavy"])
+            #expect(run.stages.map(\.name) == ["stage0_lookups", "stage0_pretrain", "stage1_align", "stage2_mlan", "stage2_mlan_v", "stage2_vision_heavy"])
         }
         let heldOut = ["micro_existence_language", "micro_multiple_choice_language", "micro_boolean_statement_language",
                        "micro_existence_vision", "micro_multiple_choice_vision", "micro_boolean_statement_vision", "nlvr"]

@@ -16,6 +16,7 @@ struct MicroRecipeTests {
         ("{\"objects_per_box\": [0, 5]}", "objects_per_box"), ("{\"objects_per_box\": [3]}", "objects_per_box"),
         ("{\"objects_per_box\": [3, 2]}", "objects_per_box"), ("{\"seeds\": []}", "seeds"),
         ("{\"vocabulary_size\": 10}", "vocabulary_size"), ("{\"eval_limit\": 0}", "eval_limit"),
+        ("{\"lookup_scenes\": -1}", "lookup_scenes"), ("{\"lookup_warmup\": {\"epochs\": 0}}", "lookup_warmup"),
         ("{\"transfer_clusters\": [\"existence\"]}", "transfer_clusters"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
@@ -58,6 +59,17 @@ struct MicroRecipeTests {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         #expect(try encoder.encode(long) == encoder.encode(defaults))
+    }
+
+    @Test func theReadingConfigIsTheLongRecipeWithALookupWarmUp() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var reading = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reading.json"))
+        let long = try MicroRecipe.load(from: configs.appendingPathComponent("micro-long.json"))
+        #expect(reading.lookupScenes > 0 && reading.lookupWarmup.epochs > 1)
+        (reading.lookupScenes, reading.lookupWarmup.epochs) = (long.lookupScenes, long.lookupWarmup.epochs)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(reading) == encoder.encode(long))
     }
 
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
