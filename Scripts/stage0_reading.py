@@ -11,7 +11,8 @@ form (`{description} question: {question} answer:`), the form stage 0 trains on;
 Prints the argmax accuracy of the answer's first token per cluster beside the majority answer's share, and with FORMS=1 per question form (the scene
 words blanked) with the most frequent predictions, so one answer per kind of question shows. Last, the same
 accuracy on the first question of 200 of the corpus's own reading lines, which stage 0 trained on: far above the
-clusters' figures means memorised scenes rather than reading. Docs/RECIPE.md
+clusters' figures means memorised scenes rather than reading; then presence, the held-out existence cluster's
+skill, in the corpus's fact form (`there is a X.` against `there is no X.`) as an AUC. Docs/RECIPE.md
 ("What stage 0 teaches") has the numbers. Needs torch, transformers, tokenizers and safetensors.
 """
 import collections
@@ -88,6 +89,30 @@ def main():
             ids = torch.tensor([encode(f"{description} question: {question} answer:")])
             hits += model(input_ids=ids).logits[0, -1].argmax().item() == encode(" " + answer.split(" question: ")[0])[0]
     print(f"own corpus (first question of {min(200, len(lines))} trained reading lines) {hits / min(200, len(lines)):.2f}")
+    presence(seed_dir, model, encode)
+
+
+def presence(seed_dir, model, encode):
+    """Presence, the held-out existence cluster's skill, in the corpus's own fact form: for each existence question,
+    the log-likelihood of `there is a X.` minus that of `there is no X.` after the description. Prints the AUC of that
+    margin (present against absent), which ignores the corpus's prior for `no`: 0.5 is no knowledge, 1.0 perfect."""
+    def log_likelihood(prefix, continuation):
+        context, tail = encode(prefix), encode(continuation)
+        with torch.no_grad():
+            logits = model(input_ids=torch.tensor([context + tail])).logits[0].log_softmax(-1)
+        return sum(logits[len(context) - 1 + i, token].item() for i, token in enumerate(tail))
+
+    margins = {True: [], False: []}
+    for record in json.load(open(f"{seed_dir}/world/eval/existence_language.json")):
+        user, answer = record["conversations"][0]["value"], record["conversations"][1]["value"]
+        lines = user.split("\n")
+        thing = lines[2].removeprefix("Is there a ").removesuffix(" in the scene?")
+        description = lines[0].removeprefix("Scene: ")
+        margin = log_likelihood(description, f" there is a {thing}.") - log_likelihood(description, f" there is no {thing}.")
+        margins[answer == "yes"].append(margin)
+    pairs = [(p > q) + 0.5 * (p == q) for p in margins[True] for q in margins[False]]
+    print(f"presence in fact form (existence questions, {len(margins[True])} present, {len(margins[False])} absent): "
+          f"AUC {sum(pairs) / max(len(pairs), 1):.2f}")
 
 
 if __name__ == "__main__":
