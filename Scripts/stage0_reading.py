@@ -3,11 +3,14 @@
     python Scripts/stage0_reading.py RUN/seed-N [CLUSTER ...]          # default: the five trained clusters
     FORMS=1 python Scripts/stage0_reading.py RUN/seed-N attribute       # also by question form
     STAGE=stage0_lookups python Scripts/stage0_reading.py RUN/seed-N    # after the lookup warm-up instead
+    FORM=v1 STAGE=stage2_mlan python Scripts/stage0_reading.py RUN/seed-N  # through the v1 template, after mlan
 
 Loads the last stage-0 checkpoint the demo leaves in `RUN/seed-N/runs/stage0_pretrain/checkpoints/` (the micro
 Llama's shape: 3 layers of 128, 4 heads / 2 KV heads, tied embeddings; override with HID and LAY), the seed's
 `tokenizer.json`, and asks every question of the seed's evaluation and training files of each cluster in corpus
-form (`{description} question: {question} answer:`), the form stage 0 trains on; it never trained on those files.
+form (`{description} question: {question} answer:`), the form stage 0 trains on; stage 0 never trained on those
+files (a stage-2 checkpoint did train on the training files' questions). With FORM=v1, the user turn goes through the
+v1 template instead, as stage 2 and the evaluation ask it.
 Prints the argmax accuracy of the answer's first token per cluster beside the majority answer's share, and with FORMS=1 per question form (the scene
 words blanked) with the most frequent predictions, so one answer per kind of question shows. Last, the same
 accuracy on the first question of 200 of the corpus's own reading lines, which stage 0 trained on: far above the
@@ -43,10 +46,26 @@ def load_model(seed_dir, vocabulary):
     if not steps:
         sys.exit(f"{seed_dir}/runs/{stage}/checkpoints holds no checkpoint")
     weights = load_file(glob.glob(f"{steps[-1]}/model-*.safetensors")[0])
+    # A stage-1 or stage-2 checkpoint is the whole LLaVA: keep its language model.
+    weights = {key.removeprefix("language_model."): value for key, value in weights.items()
+               if not key.startswith(("vision_tower.", "multi_modal_projector."))}
     unexpected = model.load_state_dict(weights, strict=False).unexpected_keys
     if unexpected:
         sys.exit(f"{steps[-1]}: weights the micro Llama lacks: {unexpected[:3]}")
     return model.eval(), steps[-1]
+
+
+# The v1 template's system prompt (LLaVA's conv_vicuna_v1), as MLAN's VicunaTemplate renders it.
+V1_SYSTEM = ("A chat between a curious user and an artificial intelligence assistant. The assistant gives helpful, "
+             "detailed, and polite answers to the user's questions.")
+
+
+def prompt(user, description, question):
+    """The question in corpus form, or with FORM=v1 the whole user turn through the v1 template (as stage 2 and the
+    evaluation ask it, without the prefill, which only the held-out clusters use)."""
+    if os.environ.get("FORM") == "v1":
+        return f"{V1_SYSTEM} USER: {user} ASSISTANT:"
+    return f"{description.removeprefix('Scene: ')} question: {question} answer:"
 
 
 def main():
@@ -64,7 +83,7 @@ def main():
         for record in records:
             user, answer = record["conversations"][0]["value"], record["conversations"][1]["value"]
             description, question = user.split("\n")[:2]
-            ids = torch.tensor([encode(f"{description.removeprefix('Scene: ')} question: {question} answer:")])
+            ids = torch.tensor([encode(prompt(user, description, question))])
             with torch.no_grad():
                 guess = model(input_ids=ids).logits[0, -1].argmax().item()
             hit = guess == encode(" " + answer)[0]
