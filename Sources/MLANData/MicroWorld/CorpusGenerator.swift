@@ -33,22 +33,10 @@ public struct CorpusGenerator: Sendable {
     /// The three lines about one random scene.
     public func lines(using rng: inout SplitMix64) -> [String] {
         let trained = MicroTaskCluster.trained
-        let (scene, query) = queries.example(trained[rng.nextInt(below: trained.count)], using: &rng)
-        let description = SceneDescriber.description(scene, words: objectWords)
-        guard let answer = query.answer(in: scene) else {
-            preconditionFailure("the query generator returned \(query) without an answer")
-        }
-        var reading = ["\(description) question: \(query.question) answer: \(answer)"]
-        while reading.count < questionsPerScene {
-            let cluster = trained[rng.nextInt(below: trained.count)]
-            guard let more = queries.query(cluster, in: scene, using: &rng), let answer = more.answer(in: scene) else {
-                continue
-            }
-            reading.append("question: \(more.question) answer: \(answer)")
-        }
+        let (scene, reading) = readingLine(using: &rng) { rng in trained[rng.nextInt(below: trained.count)] }
         return [
-            ([description] + facts(scene, using: &rng)).joined(separator: " "),
-            reading.joined(separator: " "),
+            ([SceneDescriber.description(scene, words: objectWords)] + facts(scene, using: &rng)).joined(separator: " "),
+            reading,
             SceneDescriber.caption(scene, words: objectWords),
         ]
     }
@@ -57,18 +45,25 @@ public struct CorpusGenerator: Sendable {
     /// cluster, the plainest reading (`question: What colour is the large square? answer: blue`). A stage-0 warm-up
     /// on such lines forms the lookup before the corpus asks harder questions (Docs/RECIPE.md, "A lookup warm-up").
     public func lookupLine(using rng: inout SplitMix64) -> String {
-        let (scene, query) = queries.example(.attribute, using: &rng)
-        var pairs = [query]
-        while pairs.count < questionsPerScene {
-            if let more = queries.query(.attribute, in: scene, using: &rng) { pairs.append(more) }
+        readingLine(using: &rng) { _ in .attribute }.line
+    }
+
+    /// A random scene and its reading line: the description, then ``questionsPerScene`` question-and-answer pairs,
+    /// each of the cluster `cluster` draws.
+    private func readingLine(using rng: inout SplitMix64,
+                             cluster: (inout SplitMix64) -> MicroTaskCluster) -> (scene: Scene, line: String) {
+        let (scene, query) = queries.example(cluster(&rng), using: &rng)
+        guard let answer = query.answer(in: scene) else {
+            preconditionFailure("the query generator returned \(query) without an answer")
         }
-        let questions = pairs.map { query -> String in
-            guard let answer = query.answer(in: scene) else {
-                preconditionFailure("the query generator returned \(query) without an answer")
+        var reading = ["\(SceneDescriber.description(scene, words: objectWords)) question: \(query.question) answer: \(answer)"]
+        while reading.count < questionsPerScene {
+            guard let more = queries.query(cluster(&rng), in: scene, using: &rng), let answer = more.answer(in: scene) else {
+                continue
             }
-            return "question: \(query.question) answer: \(answer)"
+            reading.append("question: \(more.question) answer: \(answer)")
         }
-        return ([SceneDescriber.description(scene, words: objectWords)] + questions).joined(separator: " ")
+        return (scene, reading.joined(separator: " "))
     }
 
     /// Two counts, one box size, one absence or presence, one true or false judgement.
