@@ -2,7 +2,7 @@
 
     python Scripts/stage0_reading.py RUN/seed-N [CLUSTER ...]          # default: the five trained clusters
     FORMS=1 python Scripts/stage0_reading.py RUN/seed-N attribute       # also by question form
-    STAGE=stage0_lookups python Scripts/stage0_reading.py RUN/seed-N    # after the lookup warm-up instead
+    STAGE=stage0_warmup python Scripts/stage0_reading.py RUN/seed-N     # after the warm-up instead
     FORM=v1 STAGE=stage2_mlan python Scripts/stage0_reading.py RUN/seed-N  # through the v1 template, after mlan
 
 Loads the last stage-0 checkpoint the demo leaves in `RUN/seed-N/runs/stage0_pretrain/checkpoints/` (the micro

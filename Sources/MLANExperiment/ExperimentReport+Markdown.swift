@@ -120,6 +120,13 @@ extension ExperimentReport {
             out.append("\(recipe.name): above chance and majority beyond the spread on "
                 + (above.isEmpty ? "no held-out task" : above.joined(separator: ", "))
                 + (below.isEmpty ? "" : "; below chance on " + below.joined(separator: ", ")) + ".")
+            // A positive control trained on held-out clusters: can the model learn them at all?
+            let seen = recipe.cells.filter { $0.block == .heldOut && !$0.heldOut }
+            if !seen.isEmpty {
+                let learned = seen.filter { $0.mean - $0.std > max($0.chance, $0.majority) }.map { Self.label($0.task) }
+                out.append("\(recipe.name), trained on \(seen.count) held-out tasks (seen, never averaged): above chance "
+                    + "and majority beyond the spread on " + (learned.isEmpty ? "none of them" : learned.joined(separator: ", ")) + ".")
+            }
         }
         if let mlan = summary("mlan"), let none = summary("none") {
             for task in transferTasks where task.hasSuffix("_vision") {

@@ -107,7 +107,8 @@ public final class MicroExperiment {
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
                                    conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
-                                   lookupScenes: recipe.lookupScenes)
+                                   lookupScenes: recipe.lookupScenes, warmupInstructions: recipe.warmupInstructions,
+                                   controlPerCluster: recipe.mixtures.contains(where: \.control) ? recipe.counts.trainPerCluster : 0)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
@@ -131,14 +132,22 @@ public final class MicroExperiment {
         prepared.tasks = tasks(world: world, at: worldURL)
 
         llava.freezeAll(except: [.languageModel])
-        // Stage 0's warm-up: scene lookups, the answers as targets.
+        // Stage 0's warm-up: scene lookups (answers as targets) and generic instructions (v1, replies as targets).
+        var warmupExamples: [Example] = []
         if let lookups = world.lookups {
             let lines = try String(contentsOf: worldURL.appendingPathComponent(lookups), encoding: .utf8)
-            let examples = lines.split(separator: "\n").enumerated().compactMap { index, line in
+            warmupExamples += lines.split(separator: "\n").enumerated().compactMap { index, line in
                 Self.answerTokens(line, tokenizer: tokenizer, eos: eos).map { Example(id: "lookup-\(index)", tokens: $0) }
             }
-            prepared.stages.append(try train("stage0_lookups", prepared, llava.languageModel, examples, recipe.lookupWarmup,
-                                             profile: nil))
+        }
+        if let instructions = world.warmupInstructions {
+            warmupExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(instructions)).records.map {
+                try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
+            }
+        }
+        if !warmupExamples.isEmpty {
+            prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
+                                             recipe.lookupWarmup, profile: nil))
         }
         // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
@@ -176,7 +185,9 @@ public final class MicroExperiment {
             guard let values = seed.aligned[name] else { preconditionFailure("aligned weights lack \(name)") }
             tensor.assignInPlace(values)
         }
-        let mixture = try Mixture.build(name: spec.name, sources: try seed.world.trainingSources(in: seed.worldURL),
+        var sources = try seed.world.trainingSources(in: seed.worldURL)
+        if spec.control { sources += try seed.world.controlSources(in: seed.worldURL) }
+        let mixture = try Mixture.build(name: spec.name, sources: sources,
                                         plan: .modalities(languageFraction: spec.languageFraction, total: recipe.mixtureSize),
                                         seed: seed.seed)
         let mixtureURL = seed.folder.appendingPathComponent("mixtures/\(spec.name).json")
@@ -280,7 +291,8 @@ public final class MicroExperiment {
         return words.allNames.filter { tokenizer.encode(" " + $0, addSpecialTokens: false).count > 1 }
     }
 
-    /// A byte-level BPE trained on all training text (corpus, lookups, generic instructions, captions, training files;
+    /// A byte-level BPE trained on all training text (corpus, lookups, generic instructions of stage 0 and its warm-up,
+    /// captions, training files;
     /// never the evaluation files), with `</s>` as EOS and `<pad>` as padding.
     /// - Throws: file errors naming the file.
     static func trainTokenizer(world: URL, manifest: MicroWorldManifest, vocabularySize: Int) throws -> BPETokenizer {
@@ -288,7 +300,8 @@ public final class MicroExperiment {
         for file in [MicroWorld.corpusFile] + (manifest.lookups.map { [$0] } ?? []) {
             texts += try String(contentsOf: world.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
         }
-        let files = [MicroWorld.captionsFile] + (manifest.instructions.map { [$0] } ?? []) + manifest.trainingFiles.map(\.path)
+        let files = [MicroWorld.captionsFile] + [manifest.instructions, manifest.warmupInstructions].compactMap { $0 }
+            + manifest.trainingFiles.map(\.path)
         for file in files {
             for record in try InstructionDataset.load(from: world.appendingPathComponent(file)).records {
                 texts.append(VicunaTemplate().render(record.turns))

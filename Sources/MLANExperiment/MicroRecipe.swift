@@ -11,9 +11,22 @@ public struct MicroRecipe: Codable, Sendable {
     public struct MixtureSpec: Codable, Sendable, Equatable {
         public var name: String
         public var languageFraction: Double
-        public init(name: String, languageFraction: Double) {
+        /// A positive control: the mixture also trains on the held-out clusters (the world's `control/` files,
+        /// `trainPerCluster` examples each), so its held-out cells show whether the model can learn those tasks at
+        /// all. The evaluator marks them seen; they are never averaged. JSON `"control": true`; false when absent.
+        public var control: Bool
+
+        public init(name: String, languageFraction: Double, control: Bool = false) {
             self.name = name
             self.languageFraction = languageFraction
+            self.control = control
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            languageFraction = try c.decode(Double.self, forKey: .languageFraction)
+            control = try c.decodeIfPresent(Bool.self, forKey: .control) ?? false
         }
     }
 
@@ -54,7 +67,11 @@ public struct MicroRecipe: Codable, Sendable {
     /// language model trains on scene descriptions followed by attribute questions, only the answers as targets.
     /// 0 (the default) skips it.
     public var lookupScenes = 0
-    /// The warm-up's training settings (it runs only when `lookup_scenes` is positive).
+    /// Generic instructions in stage 0's warm-up (`warmup_instructions.json`,
+    /// ``MicroWorld/warmupInstructionRecords(count:)``): enough of each generic question to learn to answer it, not
+    /// only its format. 0 (the default) adds none.
+    public var warmupInstructions = 0
+    /// The warm-up's training settings (it runs only when `lookup_scenes` or `warmup_instructions` is positive).
     public var lookupWarmup = MicroRecipe.stage(lr: 2e-3, epochs: 1)
     /// The BPE's vocabulary (and the language model's): 640 leaves room for every compound object name.
     public var vocabularySize = 640
@@ -114,6 +131,8 @@ public struct MicroRecipe: Codable, Sendable {
         r.transferClusters = ["counting"]
         r.conjunctionLookups = 16  // every stage-0 source and stage, whatever the default
         r.lookupScenes = 16
+        r.warmupInstructions = 16
+        r.mixtures.append(MixtureSpec(name: "control", languageFraction: 0.5, control: true))
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6
@@ -169,6 +188,9 @@ public struct MicroRecipe: Codable, Sendable {
         guard (0...MicroWorldCounts.maximum).contains(lookupScenes) else {
             throw fail("lookup_scenes", "\(lookupScenes) must lie in 0...\(MicroWorldCounts.maximum)")
         }
+        guard (0...MicroWorldCounts.maximum).contains(warmupInstructions) else {
+            throw fail("warmup_instructions", "\(warmupInstructions) must lie in 0...\(MicroWorldCounts.maximum)")
+        }
         for (field, stage) in [("pretrain", pretrain), ("lookup_warmup", lookupWarmup), ("align", align), ("instruct", instruct)] {
             guard stage.epochs > 0, stage.microBatchSize > 0, stage.globalBatchSize >= stage.microBatchSize,
                   stage.maxLength > 0, stage.maxLength <= language.maxPositionEmbeddings else {
@@ -194,7 +216,7 @@ public struct MicroRecipe: Codable, Sendable {
         case pretrain, align, instruct, mixtureSize = "mixture_size", mixtures, evalLimit = "eval_limit"
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
-        case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup"
+        case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -211,7 +233,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.mixtures, &mixtures); try read(.evalLimit, &evalLimit); try read(.corpusQuestions, &corpusQuestions)
         try read(.conjunctionLookups, &conjunctionLookups); try read(.objectWords, &objectWords)
         try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
-        try read(.lookupWarmup, &lookupWarmup)
+        try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
         language.vocabSize = vocabularySize
     }
 

@@ -95,6 +95,8 @@ struct HarnessEvaluatorTests {
         let report = ExperimentReport(recipe: .quick, runs: [SeedRun(seed: 1, stages: [], recipes: [run])], wallSeconds: 1)
         #expect(report.recipes[0].cells.first { $0.task == "micro_existence_vision" }?.heldOut == false)
         #expect(report.markdown.contains("1.000 ± 0.000 (seen)"))
+        #expect(report.findings.contains("leaky, trained on 2 held-out tasks (seen, never averaged): above chance and majority "
+            + "beyond the spread on existence_language, existence_vision."))
     }
 
     @Test func realNLVRStatementsAreScoredAsYesNoOnPermutationZero() throws {

@@ -16,9 +16,10 @@ import Testing
         let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
         #expect(report.seeds == [42, 43])
         #expect(notes.contains { $0.hasPrefix("[seed 2/2] [eval vision_heavy]") })
-        #expect(report.recipes.map(\.name) == ["none", "mlan", "mlan_v", "vision_heavy"])
+        #expect(report.recipes.map(\.name) == ["none", "mlan", "mlan_v", "vision_heavy", "control"])
         for run in report.runs {
-            #expect(run.stages.map(\.name) == ["stage0_lookups", "stage0_pretrain", "stage1_align", "stage2_mlan", "stage2_mlan_v", "stage2_vision_heavy"])
+            #expect(run.stages.map(\.name) == ["stage0_warmup", "stage0_pretrain", "stage1_align", "stage2_mlan", "stage2_mlan_v", "stage2_vision_heavy",
+                                                "stage2_control"])
         }
         let heldOut = ["micro_existence_language", "micro_multiple_choice_language", "micro_boolean_statement_language",
                        "micro_existence_vision", "micro_multiple_choice_vision", "micro_boolean_statement_vision", "nlvr"]
@@ -26,10 +27,13 @@ import Testing
         for recipe in report.recipes {
             for cell in recipe.cells {
                 #expect(cell.perSeed.count == 2)
-                // Held-out cells are zero-shot for every recipe; trained clusters only for the untuned model.
-                #expect(cell.heldOut == (cell.block == .heldOut || recipe.name == "none"), "\(recipe.name) \(cell.task)")
+                // Held-out cells are zero-shot for every recipe but the control, which trains on the micro world's
+                // (not on NLVR); trained clusters are zero-shot only for the untuned model.
+                let controlled = recipe.name == "control" && cell.task != "nlvr"
+                #expect(cell.heldOut == ((cell.block == .heldOut && !controlled) || recipe.name == "none"), "\(recipe.name) \(cell.task)")
             }
-            #expect(recipe.averages["language"] != nil && recipe.averages["vision"] != nil)
+            // The control has no zero-shot language task left (it trains on all three); NLVR keeps its vision average.
+            #expect((recipe.averages["language"] == nil) == (recipe.name == "control") && recipe.averages["vision"] != nil)
             let chances = Dictionary(recipe.cells.map { ($0.task, $0.chance) }, uniquingKeysWith: { a, _ in a })
             #expect(chances["micro_existence_vision"] == 0.5 && chances["nlvr"] == 0.5)
             #expect(abs((chances["micro_multiple_choice_language"] ?? 0) - 1.0 / 3) < 1e-9)
@@ -46,7 +50,8 @@ import Testing
         let html = try String(contentsOf: output.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.contains("stroke-dasharray") && html.contains("polyline") && html.contains("Modality transfer"))
         let decoded = try JSONDecoder().decode(ExperimentReport.self, from: Data(contentsOf: output.appendingPathComponent("results.json")))
-        #expect(decoded.recipes.count == 4 && decoded.runs.count == 2)
+        #expect(decoded.recipes.count == 5 && decoded.runs.count == 2)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("seed-42/world/control/existence_language.json").path))
 
         // The seeds ran side by side; seed 43 alone, on the calling thread, gives the same bits.
         let aloneOutput = output.appendingPathComponent("alone")

@@ -17,6 +17,7 @@ struct MicroRecipeTests {
         ("{\"objects_per_box\": [3, 2]}", "objects_per_box"), ("{\"seeds\": []}", "seeds"),
         ("{\"vocabulary_size\": 10}", "vocabulary_size"), ("{\"eval_limit\": 0}", "eval_limit"),
         ("{\"lookup_scenes\": -1}", "lookup_scenes"), ("{\"lookup_warmup\": {\"epochs\": 0}}", "lookup_warmup"),
+        ("{\"warmup_instructions\": -3}", "warmup_instructions"),
         ("{\"transfer_clusters\": [\"existence\"]}", "transfer_clusters"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
@@ -39,6 +40,8 @@ struct MicroRecipeTests {
         let encoded = String(decoding: try JSONEncoder().encode(MicroRecipe.quick), as: UTF8.self)
         let decoded = try Self.load(encoded)
         #expect(decoded.seeds == MicroRecipe.quick.seeds && decoded.evalLimit == MicroRecipe.quick.evalLimit)
+        #expect(decoded.mixtures == MicroRecipe.quick.mixtures && decoded.mixtures.contains { $0.control })
+        #expect(decoded.warmupInstructions == MicroRecipe.quick.warmupInstructions)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {

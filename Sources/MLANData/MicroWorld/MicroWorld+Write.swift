@@ -12,7 +12,11 @@ extension MicroWorld {
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
     /// pretrain_instructions.json          stage 0: generic instructions in every answer format, then the
     ///                                     conjunction lookups (LLaVA JSON)
+    /// warmup_instructions.json            stage 0's warm-up: generic instructions, when `warmupInstructions` is
+    ///                                     positive (LLaVA JSON)
     /// train/generic_{format}_language.json  generic instructions for stage-2 language mixtures
+    /// control/{cluster}_{modality}.json   held-out clusters' training examples for a positive control, when
+    ///                                     `controlPerCluster` is positive (never in a training mixture otherwise)
     /// tasks/{cluster}_{modality}.json(l)  each evaluation file as an MLANEval task definition and its documents
     /// images/{captions,train,eval}/*.png  one image per caption and per vision example
     /// ```
@@ -59,6 +63,10 @@ extension MicroWorld {
         var pretrain = pretrainInstructions(count: counts.corpusScenes)
         pretrain += conjunctionLookupRecords(count: conjunctionLookups, firstIndex: pretrain.count)
         try writeRecords(pretrain, to: root.appendingPathComponent(Self.pretrainInstructionsFile))
+        if warmupInstructions > 0 {
+            try writeRecords(warmupInstructionRecords(count: warmupInstructions),
+                             to: root.appendingPathComponent(Self.warmupInstructionsFile))
+        }
         try createFolder(root.appendingPathComponent("tasks"))
 
         var files: [MicroWorldManifest.TaskFile] = []
@@ -105,6 +113,7 @@ extension MicroWorld {
                 }
             }
         }
+        if controlPerCluster > 0 { files += try writeControlFiles(to: root) }
 
         let manifest = MicroWorldManifest(
             format: MicroWorldManifest.formatTag, seed: seed, imageSize: imageSize, counts: counts,
@@ -115,9 +124,32 @@ extension MicroWorld {
             trainingClusters: GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue),
             heldOutClusters: MicroTaskCluster.heldOut.map(\.rawValue),
             corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files,
-            instructions: Self.pretrainInstructionsFile, lookups: lookupScenes > 0 ? Self.lookupsFile : nil)
+            instructions: Self.pretrainInstructionsFile, lookups: lookupScenes > 0 ? Self.lookupsFile : nil,
+            warmupInstructions: warmupInstructions > 0 ? Self.warmupInstructionsFile : nil)
         try writeData(try manifest.jsonData(), to: root.appendingPathComponent(MicroWorldManifest.fileName))
         return manifest
+    }
+
+    /// Writes the positive control's training files, `control/{cluster}_{modality}.json` for every held-out cluster
+    /// (``controlExamples(_:modality:count:)``), and returns their manifest entries (split `control`).
+    private func writeControlFiles(to root: URL) throws -> [MicroWorldManifest.TaskFile] {
+        try createFolder(root.appendingPathComponent(Self.controlSplit))
+        try createFolder(root.appendingPathComponent("images/\(Self.controlSplit)"))
+        return try MicroTaskCluster.heldOut.flatMap { cluster in
+            try MicroModality.allCases.map { modality in
+                let path = "\(Self.controlSplit)/\(cluster.rawValue)_\(modality.rawValue).json"
+                let examples = controlExamples(cluster, modality: modality, count: controlPerCluster)
+                for example in examples {
+                    if let image = example.image { try render(example.scene, to: root.appendingPathComponent(image)) }
+                }
+                try writeRecords(examples.enumerated().map { $1.record(file: path, index: $0) },
+                                 to: root.appendingPathComponent(path))
+                return MicroWorldManifest.TaskFile(
+                    name: "\(cluster.rawValue)_\(modality.rawValue)", split: Self.controlSplit,
+                    dataset: Self.datasetName(cluster, modality: modality), taskCluster: cluster.rawValue,
+                    modality: modality.rawValue, path: path, records: examples.count, heldOut: true)
+            }
+        }
     }
 
     /// Moves `staging` to `directory`, first removing an old world (or an empty folder) there.

@@ -52,13 +52,21 @@ public struct MicroWorld: Sendable {
     public var objectWords: ObjectWords
     /// Scenes of the stage-0 lookup warm-up (``lookups(scenes:)``, `lookups.txt`); 0 writes none.
     public var lookupScenes: Int
+    /// Generic instructions of the stage-0 warm-up (``warmupInstructionRecords(count:)``,
+    /// `warmup_instructions.json`); 0 writes none.
+    public var warmupInstructions: Int
+    /// Training examples per held-out cluster and modality for a positive control (``controlExamples(_:modality:count:)``,
+    /// `control/{cluster}_{modality}.json`); 0 writes none.
+    public var controlPerCluster: Int
 
     public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
                 corpusQuestions: Int = 1, conjunctionLookups: Int = 0, objectWords: ObjectWords = .separate,
-                lookupScenes: Int = 0) {
+                lookupScenes: Int = 0, warmupInstructions: Int = 0, controlPerCluster: Int = 0) {
         precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
         precondition(conjunctionLookups >= 0, "conjunction lookup count must be non-negative, got \(conjunctionLookups)")
         precondition(lookupScenes >= 0, "lookup scene count must be non-negative, got \(lookupScenes)")
+        precondition(warmupInstructions >= 0, "warm-up instruction count must be non-negative, got \(warmupInstructions)")
+        precondition(controlPerCluster >= 0, "control example count must be non-negative, got \(controlPerCluster)")
         self.seed = seed
         self.imageSize = imageSize
         self.queries = QueryGenerator(scenes: scenes)
@@ -66,6 +74,8 @@ public struct MicroWorld: Sendable {
         self.conjunctionLookups = conjunctionLookups
         self.objectWords = objectWords
         self.lookupScenes = lookupScenes
+        self.warmupInstructions = warmupInstructions
+        self.controlPerCluster = controlPerCluster
     }
 
     /// The renderer for ``imageSize``.
@@ -78,16 +88,33 @@ public struct MicroWorld: Sendable {
                          count: Int) -> [MicroExample] {
         precondition(split == .eval || !cluster.isHeldOut,
                      "\(cluster.rawValue) is held out: it has no training examples")
-        precondition(count >= 0, "example count must be non-negative, got \(count)")
         // Evaluation streams are shared by the two modalities, so both versions of example i match.
         let label = split == .eval ? "eval/\(cluster.rawValue)" : "train/\(cluster.rawValue)/\(modality.rawValue)"
-        var rng = SplitMix64(seed: seed, label: label)
+        return examples(cluster, modality: modality, stream: label, prefix: split.rawValue, count: count)
+    }
+
+    /// The first `count` training examples of a held-out `cluster` for a positive control: a mixture that trains
+    /// on them shows whether the model can learn the cluster at all, so a zero-shot score near chance is not the
+    /// task's fault. They come from a stream of their own (`control/{cluster}/{modality}`), never the evaluation
+    /// stream; ids start `control-`, images are `images/control/{cluster}-{index}.png`.
+    public func controlExamples(_ cluster: MicroTaskCluster, modality: MicroModality, count: Int) -> [MicroExample] {
+        examples(cluster, modality: modality, stream: "control/\(cluster.rawValue)/\(modality.rawValue)",
+                 prefix: Self.controlSplit, count: count)
+    }
+
+    /// The split name of positive-control files, beside `train` and `eval`.
+    public static let controlSplit = "control"
+
+    private func examples(_ cluster: MicroTaskCluster, modality: MicroModality, stream: String, prefix: String,
+                          count: Int) -> [MicroExample] {
+        precondition(count >= 0, "example count must be non-negative, got \(count)")
+        var rng = SplitMix64(seed: seed, label: stream)
         return (0..<count).map { index in
             let (scene, query) = queries.example(cluster, using: &rng)
             let stem = "\(cluster.rawValue)-\(Self.padded(index))"
-            return MicroExample(id: "\(split.rawValue)-\(cluster.rawValue)-\(modality.rawValue)-\(Self.padded(index))",
+            return MicroExample(id: "\(prefix)-\(cluster.rawValue)-\(modality.rawValue)-\(Self.padded(index))",
                                 cluster: cluster, modality: modality, scene: scene, query: query,
-                                image: modality == .vision ? "images/\(split.rawValue)/\(stem).png" : nil, words: objectWords)
+                                image: modality == .vision ? "images/\(prefix)/\(stem).png" : nil, words: objectWords)
         }
     }
 
@@ -138,11 +165,24 @@ public struct MicroWorld: Sendable {
     /// The first `count` generic instructions for stage-0 pretraining, formats in turn (a stream of its own, so
     /// no stage-0 conversation repeats a stage-2 one by construction of the seed).
     public func pretrainInstructions(count: Int) -> [InstructionRecord] {
-        var rng = SplitMix64(seed: seed, label: "generic/pretrain")
+        genericRecords(count: count, stream: "pretrain", file: Self.pretrainInstructionsFile)
+    }
+
+    /// The first `count` generic instructions of the stage-0 warm-up, formats in turn, on a stream of their own
+    /// (`warmup_instructions.json`): enough examples of each generic question for the model to learn to answer
+    /// it, not only to use its format.
+    public func warmupInstructionRecords(count: Int) -> [InstructionRecord] {
+        genericRecords(count: count, stream: "warmup", file: Self.warmupInstructionsFile)
+    }
+
+    /// `count` generic instructions from the stream `generic/{stream}`, formats in turn, with ids `{stream}-NNNNN`.
+    private func genericRecords(count: Int, stream: String, file: String) -> [InstructionRecord] {
+        precondition(count >= 0, "instruction count must be non-negative, got \(count)")
+        var rng = SplitMix64(seed: seed, label: "generic/\(stream)")
         let formats = GenericInstruction.formats
         return (0..<count).map { index in
             GenericInstruction.make(formats[index % formats.count], using: &rng)
-                .record(id: "pretrain-\(Self.padded(index))", file: Self.pretrainInstructionsFile, index: index)
+                .record(id: "\(stream)-\(Self.padded(index))", file: file, index: index)
         }
     }
 
@@ -164,6 +204,8 @@ public struct MicroWorld: Sendable {
 
     /// The stage-0 generic instructions' file name.
     public static let pretrainInstructionsFile = "pretrain_instructions.json"
+    /// The warm-up's generic instructions' file name (written when ``warmupInstructions`` is positive).
+    public static let warmupInstructionsFile = "warmup_instructions.json"
 
     /// The user instruction of caption records (the `plain` template of stage 1 drops it; other templates keep it).
     public static let captionInstruction = "Describe the image briefly."

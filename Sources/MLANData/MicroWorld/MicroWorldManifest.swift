@@ -27,7 +27,7 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public struct TaskFile: Sendable, Equatable, Codable {
         /// Unique among the files, `"{cluster}_{modality}"` (the name to give its ``MixtureSource``).
         public var name: String
-        /// `"train"` or `"eval"`.
+        /// `"train"`, `"eval"`, or `"control"` (a positive control's training files of held-out clusters).
         public var split: String
         /// The dataset's canonical name, `"microworld_{cluster}_{modality}"`.
         public var dataset: String
@@ -39,7 +39,7 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
         public var path: String
         /// Records in the file.
         public var records: Int
-        /// True for files of held-out clusters (only ever in the `eval` split).
+        /// True for files of held-out clusters (only ever in the `eval` and `control` splits).
         public var heldOut: Bool
         /// For evaluation files: the MLANEval task definition that scores it (`"tasks/existence_vision.json"`).
         public var taskDefinition: String? = nil
@@ -71,6 +71,9 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public var instructions: String? = nil
     /// The stage-0 lookup warm-up, one line per scene (`"lookups.txt"`); nil when the world has none.
     public var lookups: String? = nil
+    /// The stage-0 warm-up's generic instructions in LLaVA JSON (`"warmup_instructions.json"`); nil when the world
+    /// has none.
+    public var warmupInstructions: String? = nil
 
     /// The training files (trained clusters only, both modalities).
     public var trainingFiles: [TaskFile] { files.filter { $0.split == MicroWorld.Split.train.rawValue } }
@@ -78,11 +81,26 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     /// The evaluation files (every cluster, both modalities).
     public var evaluationFiles: [TaskFile] { files.filter { $0.split == MicroWorld.Split.eval.rawValue } }
 
+    /// The positive control's training files (held-out clusters, both modalities); empty unless the world was
+    /// written with ``MicroWorld/controlPerCluster`` above 0.
+    public var controlFiles: [TaskFile] { files.filter { $0.split == MicroWorld.controlSplit } }
+
     /// The training files read as mixture sources (named ``TaskFile/name``, with their dataset and cluster),
     /// optionally only those of `modality`. Image paths stay relative to `directory`.
     /// - Throws: `MicroWorldError.unreadableDataset` naming a file that cannot be read or has invalid records.
     public func trainingSources(in directory: URL, modality: MicroModality? = nil) throws -> [MixtureSource] {
-        try trainingFiles.filter { file in modality.map { $0.rawValue == file.modality } ?? true }.map { file in
+        try sources(trainingFiles, in: directory, modality: modality)
+    }
+
+    /// The positive control's files read as mixture sources, as ``trainingSources(in:modality:)`` reads the training
+    /// files. A mixture of them trains on held-out clusters: an evaluator must show those clusters as seen.
+    /// - Throws: `MicroWorldError.unreadableDataset` naming a file that cannot be read or has invalid records.
+    public func controlSources(in directory: URL, modality: MicroModality? = nil) throws -> [MixtureSource] {
+        try sources(controlFiles, in: directory, modality: modality)
+    }
+
+    private func sources(_ files: [TaskFile], in directory: URL, modality: MicroModality?) throws -> [MixtureSource] {
+        try files.filter { file in modality.map { $0.rawValue == file.modality } ?? true }.map { file in
             let url = directory.appendingPathComponent(file.path)
             do {
                 return try MixtureSource.load(name: file.name, dataset: file.dataset, taskCluster: file.taskCluster,
