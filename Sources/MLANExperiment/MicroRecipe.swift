@@ -90,10 +90,12 @@ public struct MicroRecipe: Codable, Sendable {
     public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 4)
     /// Examples per stage-2 mixture (the same for every mixture).
     public var mixtureSize = 640
-    /// The stage-2 mixtures; "none" (the aligned model, untuned) is always evaluated too.
+    /// The stage-2 mixtures; "none" (the aligned model, untuned) is always evaluated too. The last, "control", is a
+    /// positive control that also trains on the held-out clusters (its cells are seen, never averaged).
     public var mixtures = [MixtureSpec(name: "mlan", languageFraction: 1.0),
                            MixtureSpec(name: "mlan_v", languageFraction: 0.875),
-                           MixtureSpec(name: "vision_heavy", languageFraction: 0.1)]
+                           MixtureSpec(name: "vision_heavy", languageFraction: 0.1),
+                           MixtureSpec(name: "control", languageFraction: 0.5, control: true)]
     /// Documents evaluated per task (a seeded subset per seed).
     public var evalLimit = 40
     /// Statements of the real NLVR test set evaluated per seed (image permutation 0, seeded subset); 0 skips NLVR.
@@ -132,7 +134,6 @@ public struct MicroRecipe: Codable, Sendable {
         r.conjunctionLookups = 16  // every stage-0 source and stage, whatever the default
         r.lookupScenes = 16
         r.warmupInstructions = 16
-        r.mixtures.append(MixtureSpec(name: "control", languageFraction: 0.5, control: true))
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6

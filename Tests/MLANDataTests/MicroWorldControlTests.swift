@@ -32,6 +32,10 @@ struct MicroWorldControlTests {
         for source in sources {
             for record in source.records {
                 #expect(record.id.hasPrefix("control-") && record.images.count == 1)
+                // Replies as the evaluation reads them: its prefill, the answer, the closing quote.
+                let reply = record.turns[1].text
+                #expect(reply.hasPrefix(record.id.contains("existence") ? MicroWorld.yesNoPrefill : MicroWorld.choicePrefill)
+                        && reply.hasSuffix("\"."), "\(reply)")
                 #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("b/\(record.images[0])").path))
             }
         }

@@ -131,7 +131,9 @@ extension MicroWorld {
     }
 
     /// Writes the positive control's training files, `control/{cluster}_{modality}.json` for every held-out cluster
-    /// (``controlExamples(_:modality:count:)``), and returns their manifest entries (split `control`).
+    /// (``controlExamples(_:modality:count:)``), and returns their manifest entries (split `control`). Each reply is
+    /// what the evaluation reads: the format's assistant prefill, the answer and the closing quote
+    /// (`The best answer is "yes".`), so the control learns the task in the form it is scored in.
     private func writeControlFiles(to root: URL) throws -> [MicroWorldManifest.TaskFile] {
         try createFolder(root.appendingPathComponent(Self.controlSplit))
         try createFolder(root.appendingPathComponent("images/\(Self.controlSplit)"))
@@ -142,8 +144,13 @@ extension MicroWorld {
                 for example in examples {
                     if let image = example.image { try render(example.scene, to: root.appendingPathComponent(image)) }
                 }
-                try writeRecords(examples.enumerated().map { $1.record(file: path, index: $0) },
-                                 to: root.appendingPathComponent(path))
+                let prefill = cluster.answerFormat == .yesNo ? Self.yesNoPrefill : Self.choicePrefill
+                let records = examples.enumerated().map { index, example in
+                    var record = example.record(file: path, index: index)
+                    record.turns[1].text = prefill + example.answer + "\"."
+                    return record
+                }
+                try writeRecords(records, to: root.appendingPathComponent(path))
                 return MicroWorldManifest.TaskFile(
                     name: "\(cluster.rawValue)_\(modality.rawValue)", split: Self.controlSplit,
                     dataset: Self.datasetName(cluster, modality: modality), taskCluster: cluster.rawValue,
