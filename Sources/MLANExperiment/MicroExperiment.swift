@@ -140,11 +140,12 @@ public final class MicroExperiment {
                 Self.answerTokens(line, tokenizer: tokenizer, eos: eos).map { Example(id: "lookup-\(index)", tokens: $0) }
             }
         }
-        if let instructions = world.warmupInstructions {
-            warmupExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(instructions)).records.map {
+        let instructionExamples = { (file: String) in
+            try InstructionDataset.load(from: worldURL.appendingPathComponent(file)).records.map {
                 try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
             }
         }
+        if let instructions = world.warmupInstructions { warmupExamples += try instructionExamples(instructions) }
         if !warmupExamples.isEmpty {
             prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
                                              recipe.lookupWarmup, profile: nil))
@@ -155,8 +156,7 @@ public final class MicroExperiment {
             Self.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: recipe.corpusTargets)
                 .map { Example(id: "corpus-\(index)", tokens: $0) }
         }
-        pretrainExamples += try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.pretrainInstructionsFile))
-            .records.map { try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false) }
+        pretrainExamples += try instructionExamples(MicroWorld.pretrainInstructionsFile)
         prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
                                          profile: nil))
 

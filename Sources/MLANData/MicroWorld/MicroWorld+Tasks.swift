@@ -6,6 +6,16 @@ extension MicroWorld {
     /// The prefill of yes/no prompts under the paper's protocol.
     public static let yesNoPrefill = "The best answer is \""
 
+    /// The assistant prefill a format is evaluated with under the paper's protocol: ``yesNoPrefill`` for yes/no,
+    /// ``choicePrefill`` for letters and true/false, none for words and numbers.
+    public static func assistantPrefill(_ format: MicroAnswerFormat) -> String {
+        switch format {
+        case .yesNo: yesNoPrefill
+        case .letter, .trueFalse: choicePrefill
+        case .word, .number: ""
+        }
+    }
+
     /// The declared evaluation task of an evaluation file: `"tasks/existence_vision.json"`, beside its documents
     /// (`"tasks/existence_vision.jsonl"`), so that `mlan eval --task-file` scores it as the demo does.
     public static func taskDefinitionPath(_ cluster: MicroTaskCluster, modality: MicroModality) -> String {
@@ -32,16 +42,16 @@ extension MicroWorld {
             object["doc_to_choice"] = "choices"
             object["doc_to_target"] = ["field": "answer", "labels": .array(SceneQuery.optionLetters.map(JSONValue.string))]
             object["answer_format"] = "letter"
-            object["conversation"] = ["assistant_prefill": .string(choicePrefill)]
+            object["conversation"] = ["assistant_prefill": .string(assistantPrefill(cluster.answerFormat))]
             steps = [["function": "first_clause"], ["function": "strip"], ["function": "map_letter"], ["function": "take_first"]]
         case .yesNo, .trueFalse:
             object["doc_to_choice"] = ["no", "yes"]
             object["doc_to_target"] = ["field": "label"]
-            object["conversation"] = ["assistant_prefill": .string(cluster.answerFormat == .yesNo ? yesNoPrefill : choicePrefill)]
+            object["conversation"] = ["assistant_prefill": .string(assistantPrefill(cluster.answerFormat))]
             steps = [["function": "first_clause"], ["function": "strip"], ["function": "yes_no"], ["function": "take_first"]]
         case .word, .number:
             object["doc_to_target"] = ["field": "answer"]
-            object["conversation"] = ["assistant_prefill": ""]
+            object["conversation"] = ["assistant_prefill": .string(assistantPrefill(cluster.answerFormat))]
             steps = [["function": "first_clause"], ["function": "strip"], ["function": "take_first"]]
         }
         object["filter_list"] = [["name": "mlan", "filter": .array(steps)]]

@@ -144,10 +144,9 @@ extension MicroWorld {
                 for example in examples {
                     if let image = example.image { try render(example.scene, to: root.appendingPathComponent(image)) }
                 }
-                let prefill = cluster.answerFormat == .yesNo ? Self.yesNoPrefill : Self.choicePrefill
                 let records = examples.enumerated().map { index, example in
                     var record = example.record(file: path, index: index)
-                    record.turns[1].text = prefill + example.answer + "\"."
+                    record.turns[1].text = Self.assistantPrefill(cluster.answerFormat) + example.answer + "\"."
                     return record
                 }
                 try writeRecords(records, to: root.appendingPathComponent(path))
