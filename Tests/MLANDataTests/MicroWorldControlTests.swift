@@ -36,9 +36,21 @@ struct MicroWorldControlTests {
                 let reply = record.turns[1].text
                 #expect(reply.hasPrefix(record.id.contains("existence") ? MicroWorld.yesNoPrefill : MicroWorld.choicePrefill)
                         && reply.hasSuffix("\"."), "\(reply)")
+                // A multiple-choice reply names its option's text, never a bare letter.
+                if record.id.contains("multiple_choice") { #expect(!reply.contains("\"A\"") && !reply.contains("\"B\"")) }
                 #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("b/\(record.images[0])").path))
             }
         }
+        // A multiple-choice reply is the text of the option whose letter the example answers; the others keep the answer.
+        for example in world.controlExamples(.multipleChoice, modality: .language, count: 20) {
+            guard case .choice(_, let options) = example.query,
+                  let index = SceneQuery.optionLetters.firstIndex(of: example.answer) else {
+                Issue.record("\(example.id) is not a lettered choice"); continue
+            }
+            #expect(MicroWorld.controlReply(example) == MicroWorld.choicePrefill + options[index] + "\".")
+        }
+        let existence = world.controlExamples(.existence, modality: .language, count: 1)[0]
+        #expect(MicroWorld.controlReply(existence) == MicroWorld.yesNoPrefill + existence.answer + "\".")
         // Their own streams: not the evaluation questions.
         for cluster in MicroTaskCluster.heldOut {
             let control = Set(world.controlExamples(cluster, modality: .language, count: 20).map(\.prompt))

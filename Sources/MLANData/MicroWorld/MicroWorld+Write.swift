@@ -132,8 +132,7 @@ extension MicroWorld {
 
     /// Writes the positive control's training files, `control/{cluster}_{modality}.json` for every held-out cluster
     /// (``controlExamples(_:modality:count:)``), and returns their manifest entries (split `control`). Each reply is
-    /// what the evaluation reads: the format's assistant prefill, the answer and the closing quote
-    /// (`The best answer is "yes".`), so the control learns the task in the form it is scored in.
+    /// ``controlReply(_:)``, a form the evaluation scores.
     private func writeControlFiles(to root: URL) throws -> [MicroWorldManifest.TaskFile] {
         try createFolder(root.appendingPathComponent(Self.controlSplit))
         try createFolder(root.appendingPathComponent("images/\(Self.controlSplit)"))
@@ -146,7 +145,7 @@ extension MicroWorld {
                 }
                 let records = examples.enumerated().map { index, example in
                     var record = example.record(file: path, index: index)
-                    record.turns[1].text = Self.assistantPrefill(cluster.answerFormat) + example.answer + "\"."
+                    record.turns[1].text = Self.controlReply(example)
                     return record
                 }
                 try writeRecords(records, to: root.appendingPathComponent(path))
@@ -156,6 +155,16 @@ extension MicroWorld {
                     modality: modality.rawValue, path: path, records: examples.count, heldOut: true)
             }
         }
+    }
+
+    /// A positive control's reply to `example`, in a form the evaluation scores: the format's assistant prefill, the
+    /// answer and the closing quote (`The best answer is "yes".`). A multiple-choice reply names the right option's
+    /// text (`The answer is "yellow".`), which the protocol maps to its letter: reaching the letter is a second
+    /// lookup that the micro Llama does not learn (Docs/RECIPE.md, "What the micro Llama learns alone").
+    public static func controlReply(_ example: MicroExample) -> String {
+        var answer = example.answer
+        if case .choice(let inner, _) = example.query, let text = inner.answer(in: example.scene) { answer = text }
+        return assistantPrefill(example.cluster.answerFormat) + answer + "\"."
     }
 
     /// Moves `staging` to `directory`, first removing an old world (or an empty folder) there.
