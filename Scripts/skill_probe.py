@@ -1,22 +1,23 @@
 """Skill probe: how many steps does the micro Llama need to learn each held-out skill on its own? (PyTorch, 1 thread)
 
-    TASK=exist python Scripts/skill_probe.py          # TASK: attr, exist, boxhas, everybox, exactly, count, mc, mix
+    TASK=exist [VAR=VALUE ...] python Scripts/skill_probe.py
 
-Lines are micro-world scenes in the demo's compound form (`first box: a largebluecircle and a smallblacksquare.
-second box: ...`), one word one id, drawn fresh every step, followed by QPER (1) questions in corpus form
-(`question: Is there a yellow circle in the scene? answer: yes`); only the answers are targets. Every 64 steps it
-prints the training loss and the argmax accuracy on the answers of 256 fresh lines, against the majority share of
-those answers. Tasks: attr (What colour/size/shape is the <two other attributes> object?), verify (Is the large
-circle blue? / Is the large blue object a circle?: the referent's value or another, balanced), exist (a colour and
-shape present or not, balanced), boxhas (does box k contain a colour and shape, balanced), everybox (does every
-box contain a colour / a shape, balanced), exactly (are there exactly n of a colour and shape, balanced), count
-(how many of a colour and shape), mc (an attr question with three lettered options; the answer is the letter), mcword (the same, answered
-with the option's word, which the paper's protocol maps to its letter),
-mix (each question one of the others, uniformly; MIXOF=attr,verify narrows the mix).
-Settings (environment): STEPS (1024), BATCH (32), LR (2e-3), HID (128), LAY (3), HEADS (4), KV (2), FFN (320),
-EMB (0.0884: embeddings N(0, EMB), linear layers uniform in +-1/sqrt(in), as MLAN initialises), SEED (7), PERBOX
-(1,2: objects per box, min,max), QPER (1), QFIRST (0; 1: the one question comes before the scene, `question: Is
-there a yellow circle in the scene? first box: ... answer: yes`). Needs torch and transformers (a venv outside the repository).
+Each line is a fresh micro-world scene in the demo's compound form (`first box: a largebluecircle and a
+smallblacksquare. second box: ...`, one id per word), then QPER (1) questions in corpus form (`question: Is there a
+yellow circle in the scene? answer: yes`); only the answers are targets. Every 64 steps it prints the training loss
+and the argmax accuracy on the answers of 256 fresh lines, beside the majority share of those answers.
+
+TASK (exist): attr `What colour is the large circle?` (a value named by the two other attributes); verify `Is the
+large circle blue?` (that value or another, balanced); exist `Is there a yellow circle in the scene?` (balanced);
+boxhas `Does the second box contain a yellow circle?` (balanced); everybox `Does every box contain a yellow
+object?` (a colour or a shape, balanced); exactly `Are there exactly 2 yellow circles?` (balanced); count `How
+many yellow circles are there?`; mc an attr question with three lettered options, answered by the letter; mcword
+the same answered by the option's word (the paper's protocol maps it to the letter); mix one of MIXOF (all of the
+above but mcword) per question.
+Settings: STEPS (1024), BATCH (32), LR (2e-3, cosine after 3% warm-up), HID (128), LAY (3), HEADS (4), KV (2),
+FFN (320), EMB (0.0884; embeddings N(0, EMB), linear layers uniform in +-1/sqrt(in), as MLAN initialises), SEED (7),
+PERBOX (1,2: objects per box), QPER (1), QFIRST (0; 1 puts the one question before the scene). Needs torch and
+transformers (a venv outside the repository). Docs/RECIPE.md, "What the micro Llama learns alone", has the results.
 """
 import math, os, random, time
 import torch

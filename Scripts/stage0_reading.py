@@ -15,7 +15,8 @@ Prints the argmax accuracy of the answer's first token per cluster beside the ma
 words blanked) with the most frequent predictions, so one answer per kind of question shows. Last, the same
 accuracy on the first question of 200 of the corpus's own reading lines, which stage 0 trained on: far above the
 clusters' figures means memorised scenes rather than reading; then presence, the held-out existence cluster's
-skill, in the corpus's fact form (`there is a X.` against `there is no X.`) as an AUC. Docs/RECIPE.md
+skill, in the corpus's fact form (`there is a X.` against `there is no X.`) as an AUC, and in the judgement
+warm-up's form (`question: Is it true that there is a X? answer: true`, against `false`). Docs/RECIPE.md
 ("What stage 0 teaches") has the numbers. Needs torch, transformers, tokenizers and safetensors.
 """
 import collections
@@ -121,7 +122,12 @@ def presence(seed_dir, model, encode):
             logits = model(input_ids=torch.tensor([context + tail])).logits[0].log_softmax(-1)
         return sum(logits[len(context) - 1 + i, token].item() for i, token in enumerate(tail))
 
-    margins = {True: [], False: []}
+    def auc(margins):
+        pairs = [(p > q) + 0.5 * (p == q) for p in margins[True] for q in margins[False]]
+        return sum(pairs) / max(len(pairs), 1)
+
+    true_id, false_id = encode(" true")[0], encode(" false")[0]
+    margins, judged = {True: [], False: []}, {True: [], False: []}
     for record in json.load(open(f"{seed_dir}/world/eval/existence_language.json")):
         user, answer = record["conversations"][0]["value"], record["conversations"][1]["value"]
         lines = user.split("\n")
@@ -129,9 +135,16 @@ def presence(seed_dir, model, encode):
         description = lines[0].removeprefix("Scene: ")
         margin = log_likelihood(description, f" there is a {thing}.") - log_likelihood(description, f" there is no {thing}.")
         margins[answer == "yes"].append(margin)
-    pairs = [(p > q) + 0.5 * (p == q) for p in margins[True] for q in margins[False]]
+        # The judgement warm-up's form (`judgement_scenes`): the verdict last, true or false.
+        with torch.no_grad():
+            ids = torch.tensor([encode(f"{description} question: Is it true that there is a {thing}? answer:")])
+            logits = model(input_ids=ids).logits[0, -1]
+        judged[answer == "yes"].append((logits[true_id] - logits[false_id]).item())
     print(f"presence in fact form (existence questions, {len(margins[True])} present, {len(margins[False])} absent): "
-          f"AUC {sum(pairs) / max(len(pairs), 1):.2f}")
+          f"AUC {auc(margins):.2f}")
+    right = sum(m > 0 for m in judged[True]) + sum(m <= 0 for m in judged[False])
+    print(f"presence in judgement form (`Is it true that there is a X? answer: true`): AUC {auc(judged):.2f}, "
+          f"accuracy {right / max(len(judged[True]) + len(judged[False]), 1):.2f}")
 
 
 if __name__ == "__main__":

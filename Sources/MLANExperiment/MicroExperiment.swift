@@ -107,7 +107,8 @@ public final class MicroExperiment {
         let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
                                    conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
-                                   lookupScenes: recipe.lookupScenes, warmupInstructions: recipe.warmupInstructions,
+                                   lookupScenes: recipe.lookupScenes, judgementScenes: recipe.judgementScenes,
+                                   warmupInstructions: recipe.warmupInstructions,
                                    controlPerCluster: recipe.mixtures.contains(where: \.control) ? recipe.counts.trainPerCluster : 0)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)

@@ -67,11 +67,16 @@ public struct MicroRecipe: Codable, Sendable {
     /// language model trains on scene descriptions followed by attribute questions, only the answers as targets.
     /// 0 (the default) skips it.
     public var lookupScenes = 0
+    /// Scenes of stage 0's judgement warm-up (after the lookups in `lookups.txt`, ``MicroWorld/judgements(scenes:)``):
+    /// scene descriptions followed by yes/no and true/false questions (presence, a box's contents), verdict last,
+    /// only the verdicts as targets. 0 (the default) skips it.
+    public var judgementScenes = 0
     /// Generic instructions in stage 0's warm-up (`warmup_instructions.json`,
     /// ``MicroWorld/warmupInstructionRecords(count:)``): enough of each generic question to learn to answer it, not
     /// only its format. 0 (the default) adds none.
     public var warmupInstructions = 0
-    /// The warm-up's training settings (it runs only when `lookup_scenes` or `warmup_instructions` is positive).
+    /// The warm-up's training settings (it runs only when `lookup_scenes`, `judgement_scenes` or
+    /// `warmup_instructions` is positive).
     public var lookupWarmup = MicroRecipe.stage(lr: 2e-3, epochs: 1)
     /// The BPE's vocabulary (and the language model's): 640 leaves room for every compound object name.
     public var vocabularySize = 640
@@ -133,6 +138,7 @@ public struct MicroRecipe: Codable, Sendable {
         r.transferClusters = ["counting"]
         r.conjunctionLookups = 16  // every stage-0 source and stage, whatever the default
         r.lookupScenes = 16
+        r.judgementScenes = 16
         r.warmupInstructions = 16
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
@@ -189,6 +195,9 @@ public struct MicroRecipe: Codable, Sendable {
         guard (0...MicroWorldCounts.maximum).contains(lookupScenes) else {
             throw fail("lookup_scenes", "\(lookupScenes) must lie in 0...\(MicroWorldCounts.maximum)")
         }
+        guard (0...MicroWorldCounts.maximum).contains(judgementScenes) else {
+            throw fail("judgement_scenes", "\(judgementScenes) must lie in 0...\(MicroWorldCounts.maximum)")
+        }
         guard (0...MicroWorldCounts.maximum).contains(warmupInstructions) else {
             throw fail("warmup_instructions", "\(warmupInstructions) must lie in 0...\(MicroWorldCounts.maximum)")
         }
@@ -218,6 +227,7 @@ public struct MicroRecipe: Codable, Sendable {
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
         case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
+        case judgementScenes = "judgement_scenes"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -235,6 +245,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.conjunctionLookups, &conjunctionLookups); try read(.objectWords, &objectWords)
         try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
+        try read(.judgementScenes, &judgementScenes)
         language.vocabSize = vocabularySize
     }
 

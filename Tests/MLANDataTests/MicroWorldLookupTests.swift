@@ -58,3 +58,71 @@ struct MicroWorldLookupTests {
         #expect(reloaded.lookups == MicroWorld.lookupsFile)
     }
 }
+
+/// Stage 0's judgement warm-up: yes/no and true/false questions about a scene, verdict last, each verdict right.
+struct MicroWorldJudgementTests {
+    static let world = MicroWorld(seed: 12, scenes: SceneGenerator(objectsPerBox: 1...2), corpusQuestions: 4)
+
+    /// An independent reading of the description: the objects of each box as sets of their words.
+    static func boxes(_ description: String) -> [[Set<String>]] {
+        description.components(separatedBy: " box: ").dropFirst().map { box in
+            box.components(separatedBy: " a ").map { Set($0.split(whereSeparator: { !$0.isLetter }).map(String.init)) }
+                .filter { words in ["square", "circle", "triangle"].contains { words.contains($0) } }
+        }
+    }
+
+    /// The verdict an independent reader gives, or nil for a question it does not know.
+    static func verdict(_ question: String, description: String) -> String? {
+        let words = question.split(whereSeparator: { !$0.isLetter }).map(String.init)
+        let attributes = words.filter { ["small", "medium", "large", "black", "blue", "yellow", "square", "circle",
+                                         "triangle"].contains($0) }
+        let boxes = boxes(description)
+        let has = { (box: [Set<String>]) in box.contains { Set(attributes).isSubset(of: $0) } }
+        if question.hasPrefix("Is it true that there is ") { return boxes.contains(where: has) ? "true" : "false" }
+        if question.hasPrefix("Does every box contain ") { return boxes.allSatisfy(has) ? "yes" : "no" }
+        guard question.hasPrefix("Does the "), let box = ["first", "second", "third"].firstIndex(of: words[2]) else {
+            return nil
+        }
+        return has(boxes[box]) ? "yes" : "no"
+    }
+
+    @Test func judgementLinesAreBalancedAndEachVerdictIsRight() throws {
+        let lines = Self.world.judgements(scenes: 80)
+        #expect(lines == Self.world.judgements(scenes: 80) && Set(lines).count == 80)
+        var verdicts: [String: Int] = [:]
+        for line in lines {
+            let end = try #require(CorpusGenerator.sceneDescriptionEnd(in: line[...]), "\(line)")
+            let description = String(line[..<end])
+            let pairs = line[end...].components(separatedBy: " question: ").dropFirst()
+            #expect(pairs.count == 4, "\(line)")
+            for pair in pairs {
+                let parts = pair.components(separatedBy: " answer: ")
+                // No held-out instruction, and not existence's question (`Is there a yellow circle in the scene?`).
+                #expect(parts.count == 2 && !MicroPrompt.containsHeldOutInstruction(parts[0]), "\(pair)")
+                #expect(!parts[0].hasPrefix("Is there") && !parts[0].hasSuffix("in the scene?"), "\(pair)")
+                #expect(Self.verdict(parts[0], description: description) == parts.last, "\(line)")
+                verdicts[parts[1], default: 0] += 1
+            }
+        }
+        // Presence is judged true or false, a box's contents yes or no; each verdict about as often as its opposite.
+        #expect(Set(verdicts.keys) == ["true", "false", "yes", "no"])
+        let truths = verdicts["true", default: 0] + verdicts["yes", default: 0]
+        #expect(abs(Double(truths) / Double(lines.count * 4) - 0.5) < 0.1, "\(verdicts)")
+        // The reader tells one box from another, so a verdict about the wrong box would be caught.
+        #expect(Self.verdict("Does the second box contain a blue circle?", description: "first box: a small blue circle. "
+            + "second box: a large black square. third box: a small yellow triangle.") == "no")
+    }
+
+    @Test func judgementsFollowTheLookupsInTheWarmUpFile() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("judgements-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var world = Self.world
+        world.judgementScenes = 7
+        let judgementsOnly = try world.write(to: root.appendingPathComponent("a"), counts: .tiny)
+        #expect(judgementsOnly.lookups == MicroWorld.lookupsFile)
+        world.lookupScenes = 5
+        _ = try world.write(to: root.appendingPathComponent("b"), counts: .tiny)
+        let text = try String(contentsOf: root.appendingPathComponent("b/\(MicroWorld.lookupsFile)"), encoding: .utf8)
+        #expect(text == (world.lookups(scenes: 5) + world.judgements(scenes: 7)).joined(separator: "\n") + "\n")
+    }
+}

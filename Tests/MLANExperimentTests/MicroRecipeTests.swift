@@ -17,7 +17,7 @@ struct MicroRecipeTests {
         ("{\"objects_per_box\": [3, 2]}", "objects_per_box"), ("{\"seeds\": []}", "seeds"),
         ("{\"vocabulary_size\": 10}", "vocabulary_size"), ("{\"eval_limit\": 0}", "eval_limit"),
         ("{\"lookup_scenes\": -1}", "lookup_scenes"), ("{\"lookup_warmup\": {\"epochs\": 0}}", "lookup_warmup"),
-        ("{\"warmup_instructions\": -3}", "warmup_instructions"),
+        ("{\"warmup_instructions\": -3}", "warmup_instructions"), ("{\"judgement_scenes\": -2}", "judgement_scenes"),
         ("{\"transfer_clusters\": [\"existence\"]}", "transfer_clusters"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
@@ -42,6 +42,7 @@ struct MicroRecipeTests {
         #expect(decoded.seeds == MicroRecipe.quick.seeds && decoded.evalLimit == MicroRecipe.quick.evalLimit)
         #expect(decoded.mixtures == MicroRecipe.quick.mixtures && decoded.mixtures.contains { $0.control })
         #expect(decoded.warmupInstructions == MicroRecipe.quick.warmupInstructions)
+        #expect(decoded.judgementScenes == MicroRecipe.quick.judgementScenes && decoded.judgementScenes > 0)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {

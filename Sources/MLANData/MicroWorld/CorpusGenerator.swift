@@ -48,6 +48,20 @@ public struct CorpusGenerator: Sendable {
         readingLine(using: &rng) { _ in .attribute }.line
     }
 
+    /// A judgement line about one random scene: its description and ``questionsPerScene`` yes/no and true/false
+    /// questions with their verdicts (``SceneJudgement``), each verdict drawn before its question, so half hold:
+    /// `question: Is it true that there is a yellow circle? answer: false`.
+    public func judgementLine(using rng: inout SplitMix64) -> String {
+        let scene = queries.scenes.scene(using: &rng)
+        var line = [SceneDescriber.description(scene, words: objectWords)]
+        while line.count <= questionsPerScene {
+            let wantTrue = rng.nextInt(below: 2) == 0
+            guard let judgement = SceneJudgement.draw(in: scene, wantTrue: wantTrue, using: &rng) else { continue }
+            line.append("question: \(judgement.question) answer: \(judgement.answer(in: scene))")
+        }
+        return line.joined(separator: " ")
+    }
+
     /// A random scene and its reading line: the description, then ``questionsPerScene`` question-and-answer pairs,
     /// each of the cluster `cluster` draws.
     private func readingLine(using rng: inout SplitMix64,

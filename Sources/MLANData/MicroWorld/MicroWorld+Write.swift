@@ -6,7 +6,8 @@ extension MicroWorld {
     /// ```
     /// world.json                          manifest (seed, counts, clusters, held-out list, every file)
     /// corpus.txt                          stage 0: one document per line
-    /// lookups.txt                         stage 0's lookup warm-up, when `lookupScenes` is positive
+    /// lookups.txt                         stage 0's warm-up: lookup lines, then judgement lines, when
+    ///                                     `lookupScenes` or `judgementScenes` is positive
     /// captions.json                       stage 1: LLaVA JSON, "<image>\nDescribe the image briefly." → caption
     /// train/{cluster}_{modality}.json     trained clusters, language and vision apart (LLaVA JSON)
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
@@ -51,8 +52,9 @@ extension MicroWorld {
 
         let corpusText = corpus(scenes: counts.corpusScenes).joined(separator: "\n") + "\n"
         try writeData(Data(corpusText.utf8), to: root.appendingPathComponent(Self.corpusFile))
-        if lookupScenes > 0 {
-            let lookupText = lookups(scenes: lookupScenes).joined(separator: "\n") + "\n"
+        if lookupScenes + judgementScenes > 0 {
+            let lines = lookups(scenes: lookupScenes) + judgements(scenes: judgementScenes)
+            let lookupText = lines.joined(separator: "\n") + "\n"
             try writeData(Data(lookupText.utf8), to: root.appendingPathComponent(Self.lookupsFile))
         }
 
@@ -124,7 +126,7 @@ extension MicroWorld {
             trainingClusters: GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue),
             heldOutClusters: MicroTaskCluster.heldOut.map(\.rawValue),
             corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files,
-            instructions: Self.pretrainInstructionsFile, lookups: lookupScenes > 0 ? Self.lookupsFile : nil,
+            instructions: Self.pretrainInstructionsFile, lookups: lookupScenes + judgementScenes > 0 ? Self.lookupsFile : nil,
             warmupInstructions: warmupInstructions > 0 ? Self.warmupInstructionsFile : nil)
         try writeData(try manifest.jsonData(), to: root.appendingPathComponent(MicroWorldManifest.fileName))
         return manifest

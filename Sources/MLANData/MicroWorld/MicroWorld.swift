@@ -52,6 +52,9 @@ public struct MicroWorld: Sendable {
     public var objectWords: ObjectWords
     /// Scenes of the stage-0 lookup warm-up (``lookups(scenes:)``, `lookups.txt`); 0 writes none.
     public var lookupScenes: Int
+    /// Scenes of the stage-0 judgement warm-up (``judgements(scenes:)``, after the lookups in `lookups.txt`); 0 writes
+    /// none.
+    public var judgementScenes: Int
     /// Generic instructions of the stage-0 warm-up (``warmupInstructionRecords(count:)``,
     /// `warmup_instructions.json`); 0 writes none.
     public var warmupInstructions: Int
@@ -61,10 +64,12 @@ public struct MicroWorld: Sendable {
 
     public init(seed: UInt64 = 42, imageSize: ImageSize = .micro, scenes: SceneGenerator = SceneGenerator(),
                 corpusQuestions: Int = 1, conjunctionLookups: Int = 0, objectWords: ObjectWords = .separate,
-                lookupScenes: Int = 0, warmupInstructions: Int = 0, controlPerCluster: Int = 0) {
+                lookupScenes: Int = 0, judgementScenes: Int = 0, warmupInstructions: Int = 0,
+                controlPerCluster: Int = 0) {
         precondition(corpusQuestions >= 1, "questions per corpus scene must be positive, got \(corpusQuestions)")
         precondition(conjunctionLookups >= 0, "conjunction lookup count must be non-negative, got \(conjunctionLookups)")
         precondition(lookupScenes >= 0, "lookup scene count must be non-negative, got \(lookupScenes)")
+        precondition(judgementScenes >= 0, "judgement scene count must be non-negative, got \(judgementScenes)")
         precondition(warmupInstructions >= 0, "warm-up instruction count must be non-negative, got \(warmupInstructions)")
         precondition(controlPerCluster >= 0, "control example count must be non-negative, got \(controlPerCluster)")
         self.seed = seed
@@ -74,6 +79,7 @@ public struct MicroWorld: Sendable {
         self.conjunctionLookups = conjunctionLookups
         self.objectWords = objectWords
         self.lookupScenes = lookupScenes
+        self.judgementScenes = judgementScenes
         self.warmupInstructions = warmupInstructions
         self.controlPerCluster = controlPerCluster
     }
@@ -151,6 +157,15 @@ public struct MicroWorld: Sendable {
         return (0..<scenes).map { _ in generator.lookupLine(using: &rng) }
     }
 
+    /// The stage-0 judgement warm-up: one line about each of `scenes` random scenes (see
+    /// ``CorpusGenerator/judgementLine(using:)``), a stream of its own.
+    public func judgements(scenes: Int) -> [String] {
+        precondition(scenes >= 0, "judgement scene count must be non-negative, got \(scenes)")
+        var rng = SplitMix64(seed: seed, label: "judgements")
+        let generator = CorpusGenerator(queries: queries, questionsPerScene: corpusQuestions, objectWords: objectWords)
+        return (0..<scenes).map { _ in generator.judgementLine(using: &rng) }
+    }
+
     /// The first `count` generic instructions of `format` for stage-2 training (see ``GenericInstruction``), as
     /// records of `train/generic_{format}_language.json`.
     public func genericInstructions(_ format: MicroAnswerFormat, count: Int) -> [InstructionRecord] {
@@ -211,7 +226,8 @@ public struct MicroWorld: Sendable {
     public static let captionInstruction = "Describe the image briefly."
     /// The corpus's file name.
     public static let corpusFile = "corpus.txt"
-    /// The lookup warm-up's file name (written when ``lookupScenes`` is positive).
+    /// The warm-up's scene lines, lookups then judgements (written when ``lookupScenes`` or ``judgementScenes`` is
+    /// positive).
     public static let lookupsFile = "lookups.txt"
     /// The captions' file name.
     public static let captionsFile = "captions.json"
