@@ -22,19 +22,26 @@ struct MicroWorldLookupTests {
         return kinds[asked]?.first { matches[0].contains($0) }
     }
 
+    /// A warm-up line's opening description and its question-and-answer pairs.
+    static func split(_ line: String) throws -> (description: String, pairs: [(String, String)]) {
+        let end = try #require(CorpusGenerator.sceneDescriptionEnd(in: line[...]), "\(line)")
+        let pairs = try line[end...].components(separatedBy: " question: ").dropFirst().map { pair in
+            let parts = pair.components(separatedBy: " answer: ")
+            try #require(parts.count == 2, "\(pair)")
+            return (parts[0], parts[1])
+        }
+        return (String(line[..<end]), pairs)
+    }
+
     @Test func lookupLinesAskOnlyAttributeQuestionsEachAnsweredFromTheScene() throws {
         let lines = Self.world.lookups(scenes: 60)
         #expect(lines.count == 60 && Set(lines).count > 55)
         #expect(lines == Self.world.lookups(scenes: 60))
         for line in lines {
-            let end = try #require(CorpusGenerator.sceneDescriptionEnd(in: line[...]), "\(line)")
-            let description = String(line[..<end])
-            let pairs = line[end...].components(separatedBy: " question: ").dropFirst()
+            let (description, pairs) = try Self.split(line)
             #expect(pairs.count == 3, "\(line)")
-            for pair in pairs {
-                let parts = pair.components(separatedBy: " answer: ")
-                #expect(parts.count == 2 && parts[0].hasPrefix("What "), "\(pair)")
-                #expect(Self.answer(parts[0], description: description) == parts.last, "\(line)")
+            for (question, answer) in pairs {
+                #expect(question.hasPrefix("What ") && Self.answer(question, description: description) == answer, "\(line)")
             }
         }
         // The key can fail: a wrong answer is caught.
@@ -91,17 +98,14 @@ struct MicroWorldJudgementTests {
         #expect(lines == Self.world.judgements(scenes: 80) && Set(lines).count == 80)
         var verdicts: [String: Int] = [:]
         for line in lines {
-            let end = try #require(CorpusGenerator.sceneDescriptionEnd(in: line[...]), "\(line)")
-            let description = String(line[..<end])
-            let pairs = line[end...].components(separatedBy: " question: ").dropFirst()
+            let (description, pairs) = try MicroWorldLookupTests.split(line)
             #expect(pairs.count == 4, "\(line)")
-            for pair in pairs {
-                let parts = pair.components(separatedBy: " answer: ")
+            for (question, answer) in pairs {
                 // No held-out instruction, and not existence's question (`Is there a yellow circle in the scene?`).
-                #expect(parts.count == 2 && !MicroPrompt.containsHeldOutInstruction(parts[0]), "\(pair)")
-                #expect(!parts[0].hasPrefix("Is there") && !parts[0].hasSuffix("in the scene?"), "\(pair)")
-                #expect(Self.verdict(parts[0], description: description) == parts.last, "\(line)")
-                verdicts[parts[1], default: 0] += 1
+                #expect(!MicroPrompt.containsHeldOutInstruction(question), "\(question)")
+                #expect(!question.hasPrefix("Is there") && !question.hasSuffix("in the scene?"), "\(question)")
+                #expect(Self.verdict(question, description: description) == answer, "\(line)")
+                verdicts[answer, default: 0] += 1
             }
         }
         // Presence is judged true or false, a box's contents yes or no; each verdict about as often as its opposite.
