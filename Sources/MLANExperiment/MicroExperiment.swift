@@ -133,7 +133,8 @@ public final class MicroExperiment {
         prepared.tasks = tasks(world: world, at: worldURL)
 
         llava.freezeAll(except: [.languageModel])
-        // Stage 0's warm-up: scene lookups (answers as targets) and generic instructions (v1, replies as targets).
+        // Stage 0's warm-up, before the corpus or after it: scene lookups and judgements (answers as targets) and
+        // generic instructions (v1, replies as targets).
         var warmupExamples: [Example] = []
         if let lookups = world.lookups {
             let lines = try String(contentsOf: worldURL.appendingPathComponent(lookups), encoding: .utf8)
@@ -147,10 +148,12 @@ public final class MicroExperiment {
             }
         }
         if let instructions = world.warmupInstructions { warmupExamples += try instructionExamples(instructions) }
-        if !warmupExamples.isEmpty {
+        let warmUp = { [self] in
+            guard !warmupExamples.isEmpty else { return }
             prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
                                              recipe.lookupWarmup, profile: nil))
         }
+        if !recipe.warmupAfterCorpus { try warmUp() }
         // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
         var pretrainExamples = corpus.split(separator: "\n").enumerated().compactMap { index, line in
@@ -160,6 +163,7 @@ public final class MicroExperiment {
         pretrainExamples += try instructionExamples(MicroWorld.pretrainInstructionsFile)
         prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
                                          profile: nil))
+        if recipe.warmupAfterCorpus { try warmUp() }
 
         // Stage 1: alignment on captions with the plain template.
         let captions = try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.captionsFile)).records

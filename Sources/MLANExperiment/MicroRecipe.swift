@@ -75,6 +75,9 @@ public struct MicroRecipe: Codable, Sendable {
     /// ``MicroWorld/warmupInstructionRecords(count:)``): enough of each generic question to learn to answer it, not
     /// only its format. 0 (the default) adds none.
     public var warmupInstructions = 0
+    /// Whether the warm-up runs after the corpus instead of before it. Stage 0's corpus holds no judgement
+    /// lines, and 1440 steps of it undo what a judgement warm-up taught (Docs/RECIPE.md, "A judgement warm-up").
+    public var warmupAfterCorpus = false
     /// The warm-up's training settings (it runs only when `lookup_scenes`, `judgement_scenes` or
     /// `warmup_instructions` is positive).
     public var lookupWarmup = MicroRecipe.stage(lr: 2e-3, epochs: 1)
@@ -227,7 +230,7 @@ public struct MicroRecipe: Codable, Sendable {
         case nlvrLimit = "nlvr_limit", transferClusters = "transfer_clusters", corpusQuestions = "corpus_questions"
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
         case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
-        case judgementScenes = "judgement_scenes"
+        case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -245,7 +248,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.conjunctionLookups, &conjunctionLookups); try read(.objectWords, &objectWords)
         try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
-        try read(.judgementScenes, &judgementScenes)
+        try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
         language.vocabSize = vocabularySize
     }
 

@@ -67,4 +67,18 @@ import Testing
         #expect(together.stages.map(\.losses) == byItself.stages.map(\.losses))
         #expect(together.recipes.map(\.scores) == byItself.recipes.map(\.scores))
     }
+
+    @Test func theWarmUpCanFollowTheCorpus() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var recipe = MicroRecipe.quick
+        recipe.seeds = [42]
+        recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
+        recipe.warmupAfterCorpus = true
+        let experiment = MicroExperiment(recipe: recipe, output: output)
+        experiment.showsTrainingProgress = false
+        experiment.onNote = { _ in }
+        let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        #expect(report.runs.first?.stages.map(\.name) == ["stage0_pretrain", "stage0_warmup", "stage1_align", "stage2_mlan"])
+    }
 }

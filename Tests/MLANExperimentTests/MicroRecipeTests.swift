@@ -43,6 +43,7 @@ struct MicroRecipeTests {
         #expect(decoded.mixtures == MicroRecipe.quick.mixtures && decoded.mixtures.contains { $0.control })
         #expect(decoded.warmupInstructions == MicroRecipe.quick.warmupInstructions)
         #expect(decoded.judgementScenes == MicroRecipe.quick.judgementScenes && decoded.judgementScenes > 0)
+        #expect(try Self.load("{\"warmup_after_corpus\": true}").warmupAfterCorpus && !MicroRecipe().warmupAfterCorpus)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
