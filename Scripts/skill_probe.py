@@ -9,14 +9,16 @@ and the argmax accuracy on the answers of 256 fresh lines, beside the majority s
 
 TASK (exist): attr `What colour is the large circle?` (a value named by the two other attributes); verify `Is the
 large circle blue?` (that value or another, balanced); exist `Is there a yellow circle in the scene?` (balanced);
-boxhas `Does the second box contain a yellow circle?` (balanced); everybox `Does every box contain a yellow
+judge `Is it true that there is a yellow circle?` (presence as
+the judgement warm-up asks it, true or false); boxhas `Does the second box contain a yellow circle?` (balanced); everybox `Does every box contain a yellow
 object?` (a colour or a shape, balanced); exactly `Are there exactly 2 yellow circles?` (balanced); count `How
 many yellow circles are there?`; mc an attr question with three lettered options, answered by the letter; mcword
 the same answered by the option's word (the paper's protocol maps it to the letter); mix one of MIXOF (all of the
 above but mcword) per question.
 Settings: STEPS (1024), BATCH (32), LR (2e-3, cosine after 3% warm-up), HID (128), LAY (3), HEADS (4), KV (2),
 FFN (320), EMB (0.0884; embeddings N(0, EMB), linear layers uniform in +-1/sqrt(in), as MLAN initialises), SEED (7),
-PERBOX (1,2: objects per box), QPER (1), QFIRST (0; 1 puts the one question before the scene). Needs torch and
+PERBOX (1,2: objects per box), QPER (1), QFIRST (0; 1 puts the one question before the scene), SWITCH and TASK2
+(after step SWITCH, train on TASK2 instead; both are evaluated: does a skill learned in one form carry to another?). Needs torch and
 transformers (a venv outside the repository). Docs/RECIPE.md, "What the micro Llama learns alone", has the results.
 """
 import math, os, random, time
@@ -67,10 +69,12 @@ def question(task, s, r, want):
         q += " options: " + " ".join(f"{'ABC'[i]}: {w}" for i, w in enumerate(opts))
         return q, o[asked] if task == "mcword" else "ABC"[opts.index(o[asked])]
     c, sh = r.choice(COLOURS), r.choice(SHAPES)
-    if want and task in ("exist", "boxhas", "exactly", "count"):
+    if want and task in ("exist", "judge", "boxhas", "exactly", "count"):
         o = r.choice(objs if task != "boxhas" else [o for o in s[r.randrange(3)]])
         c, sh = o[1], o[2]
     n = sum(p[1] == c and p[2] == sh for p in objs)
+    if task == "judge":  # presence in the judgement warm-up's form, verdict true or false
+        return (f"Is it true that there is a {c} {sh}?", "true" if want else "false") if (n > 0) == want else None
     if task == "exist":
         return (f"Is there a {c} {sh} in the scene?", "yes" if want else "no") if (n > 0) == want else None
     if task == "boxhas":
@@ -111,7 +115,7 @@ def line(r, task):
 
 # A closed vocabulary: every word a line can hold.
 words = ["<pad>", "<s>", "question:", "answer:", "options:", "A:", "B:", "C:", "A", "B", "C", "box:", "a", "and", ".",
-         "yes", "no", "What", "is", "the", "object?", "Is", "there", "in", "scene?", "a", "Does", "box", "contain", "every",
+         "yes", "no", "What", "is", "the", "object?", "Is", "there", "in", "scene?", "a", "it", "true", "false", "that", "Does", "box", "contain", "every",
          "Are", "exactly", "How", "many", "are", "there?", "size", "colour", "shape", "object"] + ORD + SIZES + COLOURS + SHAPES
 words += [f"{s}{c}{h}" for s in SIZES for c in COLOURS for h in SHAPES]
 words += [f"{w}?" for w in SHAPES + SIZES + COLOURS + ["object"]] + [f"{h}s?" for h in SHAPES] + [f"{h}s" for h in SHAPES]
@@ -162,7 +166,8 @@ warm = max(1, int(0.03 * STEPS))
 sched = torch.optim.lr_scheduler.LambdaLR(
     opt, lambda s: (s + 1) / warm if s < warm else 0.5 * (1 + math.cos(math.pi * (s - warm) / max(1, STEPS - warm))))
 train_r, eval_r = random.Random(SEED), random.Random(SEED + 1000)
-evals = {t: [line(eval_r, t) for _ in range(256)] for t in (TASKS if TASK == "mix" else [TASK])}
+SWITCH, TASK2 = E("SWITCH", 0), E("TASK2", "")
+evals = {t: [line(eval_r, t) for _ in range(256)] for t in (TASKS if TASK == "mix" else [TASK] + ([TASK2] if TASK2 else []))}
 
 
 def accuracy(lines):
@@ -177,7 +182,7 @@ def accuracy(lines):
 
 start = time.time()
 for step in range(1, STEPS + 1):
-    ids, tgt, mask = batch([line(train_r, TASK) for _ in range(BATCH)])
+    ids, tgt, mask = batch([line(train_r, TASK2 if SWITCH and step > SWITCH else TASK) for _ in range(BATCH)])
     loss = torch.nn.functional.cross_entropy(model(input_ids=ids, attention_mask=mask).logits.flatten(0, 1),
                                              tgt.flatten(), ignore_index=-100)
     opt.zero_grad(); loss.backward()
