@@ -109,14 +109,8 @@ public struct QueryGenerator: Sendable {
 
     /// POPE-like: a colour-and-shape (sometimes with size) that is present, or one that is absent.
     private func existence(_ scene: Scene, wantYes: Bool, using rng: inout SplitMix64) -> SceneQuery? {
-        let withSize = rng.nextInt(below: 4) == 0
-        if wantYes {
-            let object = pick(scene.readingOrder, &rng).object
-            return .exists(SceneFilter(describing: object, by: withSize ? [.size, .color, .shape] : [.color, .shape]))
-        }
-        let filter = SceneFilter(size: withSize ? pick(SceneSize.allCases, &rng) : nil,
-                                 color: pick(SceneColor.allCases, &rng), shape: pick(SceneShape.allCases, &rng))
-        return scene.count(filter) == 0 ? .exists(filter) : nil
+        let filter = SceneFilter.probe(among: scene.readingOrder.map(\.object), present: wantYes, using: &rng)
+        return wantYes || scene.count(filter) == 0 ? .exists(filter) : nil
     }
 
     /// ScienceQA-like: a counting, attribute or box question with three lettered options, one of them right.

@@ -20,6 +20,20 @@ public struct SceneFilter: Sendable, Hashable, Codable {
                   shape: attributes.contains(.shape) ? object.shape : nil)
     }
 
+    /// A colour and shape to ask about, a quarter of the time with a size: one of `objects`' when `present` (and
+    /// there is one), else drawn at random, so it may still be present. Existence questions and presence judgements
+    /// name what they ask about this way.
+    static func probe(among objects: [SceneObject], present: Bool, using rng: inout SplitMix64) -> SceneFilter {
+        let withSize = rng.nextInt(below: 4) == 0
+        if present, !objects.isEmpty {
+            let object = objects[rng.nextInt(below: objects.count)]
+            return SceneFilter(describing: object, by: withSize ? [.size, .color, .shape] : [.color, .shape])
+        }
+        return SceneFilter(size: withSize ? SceneSize.allCases[rng.nextInt(below: SceneSize.allCases.count)] : nil,
+                           color: SceneColor.allCases[rng.nextInt(below: SceneColor.allCases.count)],
+                           shape: SceneShape.allCases[rng.nextInt(below: SceneShape.allCases.count)])
+    }
+
     /// The filter that matches every object.
     public static let any = SceneFilter()
 

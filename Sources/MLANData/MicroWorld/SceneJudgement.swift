@@ -46,12 +46,10 @@ public enum SceneJudgement: Sendable, Hashable {
             let judgement: SceneJudgement
             switch kind {
             case 0:
-                judgement = .presence(pairFilter(in: scene, from: scene.readingOrder.map(\.object), wantTrue: wantTrue,
-                                                 using: &rng))
+                judgement = .presence(.probe(among: scene.readingOrder.map(\.object), present: wantTrue, using: &rng))
             case 1:
                 let box = rng.nextInt(below: Scene.boxCount)
-                judgement = .boxContains(box, pairFilter(in: scene, from: scene.boxes[box], wantTrue: wantTrue,
-                                                         using: &rng))
+                judgement = .boxContains(box, .probe(among: scene.boxes[box], present: wantTrue, using: &rng))
             default:
                 judgement = .everyBoxContains(rng.nextInt(below: 2) == 0
                     ? SceneFilter(color: SceneColor.allCases[rng.nextInt(below: SceneColor.allCases.count)])
@@ -60,19 +58,5 @@ public enum SceneJudgement: Sendable, Hashable {
             if judgement.holds(in: scene) == wantTrue { return judgement }
         }
         return nil
-    }
-
-    /// A colour and shape (a quarter of the time with a size, as existence questions name them): one of `objects`'
-    /// when `wantTrue`, else a random one.
-    private static func pairFilter(in scene: Scene, from objects: [SceneObject], wantTrue: Bool,
-                                   using rng: inout SplitMix64) -> SceneFilter {
-        let withSize = rng.nextInt(below: 4) == 0
-        if wantTrue, !objects.isEmpty {
-            let object = objects[rng.nextInt(below: objects.count)]
-            return SceneFilter(describing: object, by: withSize ? [.size, .color, .shape] : [.color, .shape])
-        }
-        return SceneFilter(size: withSize ? SceneSize.allCases[rng.nextInt(below: SceneSize.allCases.count)] : nil,
-                           color: SceneColor.allCases[rng.nextInt(below: SceneColor.allCases.count)],
-                           shape: SceneShape.allCases[rng.nextInt(below: SceneShape.allCases.count)])
     }
 }
