@@ -296,9 +296,9 @@ public final class MicroExperiment {
         return words.allNames.filter { tokenizer.encode(" " + $0, addSpecialTokens: false).count > 1 }
     }
 
-    /// A byte-level BPE trained on all training text (corpus, lookups, generic instructions of stage 0 and its warm-up,
-    /// captions, training files;
-    /// never the evaluation files), with `</s>` as EOS and `<pad>` as padding.
+    /// A byte-level BPE trained on all training text (corpus, the warm-up's lookup and judgement lines, generic
+    /// instructions of stage 0 and its warm-up, captions, training files; never the evaluation or control files), with
+    /// `</s>` as EOS and `<pad>` as padding.
     /// - Throws: file errors naming the file.
     static func trainTokenizer(world: URL, manifest: MicroWorldManifest, vocabularySize: Int) throws -> BPETokenizer {
         var texts: [String] = []

@@ -69,7 +69,8 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public var files: [TaskFile]
     /// The stage-0 generic instructions in LLaVA JSON (`"pretrain_instructions.json"`); nil in older worlds.
     public var instructions: String? = nil
-    /// The stage-0 lookup warm-up, one line per scene (`"lookups.txt"`); nil when the world has none.
+    /// The stage-0 warm-up's scene lines, lookups then judgements, one per scene (`"lookups.txt"`); nil when the
+    /// world has none.
     public var lookups: String? = nil
     /// The stage-0 warm-up's generic instructions in LLaVA JSON (`"warmup_instructions.json"`); nil when the world
     /// has none.
