@@ -109,7 +109,8 @@ public final class MicroExperiment {
                                    conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
                                    lookupScenes: recipe.lookupScenes, judgementScenes: recipe.judgementScenes,
                                    warmupInstructions: recipe.warmupInstructions,
-                                   controlPerCluster: recipe.mixtures.contains(where: \.control) ? recipe.counts.trainPerCluster : 0)
+                                   controlPerCluster: recipe.mixtures.contains(where: \.control)
+                                       ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
             .write(to: worldURL, counts: recipe.counts)
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
@@ -193,7 +194,7 @@ public final class MicroExperiment {
         var sources = try seed.world.trainingSources(in: seed.worldURL)
         if spec.control { sources += try seed.world.controlSources(in: seed.worldURL) }
         let mixture = try Mixture.build(name: spec.name, sources: sources,
-                                        plan: .modalities(languageFraction: spec.languageFraction, total: recipe.mixtureSize),
+                                        plan: .modalities(languageFraction: spec.languageFraction, total: spec.size ?? recipe.mixtureSize),
                                         seed: seed.seed)
         let mixtureURL = seed.folder.appendingPathComponent("mixtures/\(spec.name).json")
         try FileManager.default.createDirectory(at: mixtureURL.deletingLastPathComponent(), withIntermediateDirectories: true)

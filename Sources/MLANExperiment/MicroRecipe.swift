@@ -12,14 +12,17 @@ public struct MicroRecipe: Codable, Sendable {
         public var name: String
         public var languageFraction: Double
         /// A positive control: the mixture also trains on the held-out clusters (the world's `control/` files,
-        /// `trainPerCluster` examples each), so its held-out cells show whether the model can learn those tasks at
+        /// `control_per_cluster` examples each), so its held-out cells show whether the model can learn those tasks at
         /// all. The evaluator marks them seen; they are never averaged. JSON `"control": true`; false when absent.
         public var control: Bool
+        /// Examples in this mixture; nil (absent in JSON) takes the recipe's `mixture_size`.
+        public var size: Int?
 
-        public init(name: String, languageFraction: Double, control: Bool = false) {
+        public init(name: String, languageFraction: Double, control: Bool = false, size: Int? = nil) {
             self.name = name
             self.languageFraction = languageFraction
             self.control = control
+            self.size = size
         }
 
         public init(from decoder: any Decoder) throws {
@@ -27,6 +30,7 @@ public struct MicroRecipe: Codable, Sendable {
             name = try c.decode(String.self, forKey: .name)
             languageFraction = try c.decode(Double.self, forKey: .languageFraction)
             control = try c.decodeIfPresent(Bool.self, forKey: .control) ?? false
+            size = try c.decodeIfPresent(Int.self, forKey: .size)
         }
     }
 
@@ -96,8 +100,11 @@ public struct MicroRecipe: Codable, Sendable {
     public var align = MicroRecipe.stage(lr: 1e-3, epochs: 2)
     /// Stage 2: instruction tuning (`v1` template); projector and language model train, the tower is frozen.
     public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 4)
-    /// Examples per stage-2 mixture (the same for every mixture).
+    /// Examples per stage-2 mixture (a mixture's own `size` overrides it).
     public var mixtureSize = 640
+    /// Held-out examples per cluster and modality in the world's `control/` files, from which control mixtures draw
+    /// beside the trained clusters; nil (absent in JSON) takes `counts.trainPerCluster`.
+    public var controlPerCluster: Int?
     /// The stage-2 mixtures; "none" (the aligned model, untuned) is always evaluated too. The last, "control", is a
     /// positive control that also trains on the held-out clusters (its cells are seen, never averaged).
     public var mixtures = [MixtureSpec(name: "mlan", languageFraction: 1.0),
@@ -182,8 +189,14 @@ public struct MicroRecipe: Codable, Sendable {
         }
         guard mixtureSize > 0 else { throw fail("mixture_size", "must be positive, got \(mixtureSize)") }
         guard !mixtures.isEmpty else { throw fail("mixtures", "list at least one stage-2 mixture") }
-        for (index, mixture) in mixtures.enumerated() where !(0...1).contains(mixture.languageFraction) {
-            throw fail("mixtures[\(index)].language_fraction", "\(mixture.languageFraction) is outside 0...1")
+        for (index, mixture) in mixtures.enumerated() {
+            guard (0...1).contains(mixture.languageFraction) else {
+                throw fail("mixtures[\(index)].language_fraction", "\(mixture.languageFraction) is outside 0...1")
+            }
+            if let size = mixture.size, size <= 0 { throw fail("mixtures[\(index)].size", "must be positive, got \(size)") }
+        }
+        if let count = controlPerCluster, !(1...MicroWorldCounts.maximum).contains(count) {
+            throw fail("control_per_cluster", "\(count) must lie in 1...\(MicroWorldCounts.maximum)")
         }
         guard Set(mixtures.map(\.name)).count == mixtures.count, !mixtures.contains(where: { $0.name == "none" }) else {
             throw fail("mixtures", "names must be unique and not \"none\"")
@@ -231,6 +244,7 @@ public struct MicroRecipe: Codable, Sendable {
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
         case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
+        case controlPerCluster = "control_per_cluster"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -249,6 +263,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
+        controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
         language.vocabSize = vocabularySize
     }
 

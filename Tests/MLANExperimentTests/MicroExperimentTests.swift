@@ -81,4 +81,28 @@ import Testing
         let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
         #expect(report.runs.first?.stages.map(\.name) == ["stage0_pretrain", "stage0_warmup", "stage1_align", "stage2_mlan"])
     }
+
+    @Test func aControlMixtureTakesItsOwnSizeAndDose() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var recipe = MicroRecipe.quick
+        recipe.seeds = [42]
+        recipe.controlPerCluster = 30
+        recipe.mixtures = [.init(name: "control", languageFraction: 0.5, control: true, size: 120)]
+        let experiment = MicroExperiment(recipe: recipe, output: output)
+        experiment.showsTrainingProgress = false
+        experiment.onNote = { _ in }
+        _ = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        let seed = output.appendingPathComponent("seed-42")
+        let manifest = try MixtureManifest.load(from: seed.appendingPathComponent("mixtures/control.manifest.json"))
+        #expect(manifest.total == 120 && manifest.language == 60)
+        for cluster in MicroTaskCluster.heldOut {
+            for modality in MicroModality.allCases {
+                let file = seed.appendingPathComponent("world/control/\(cluster.rawValue)_\(modality.rawValue).json")
+                #expect(try InstructionDataset.load(from: file).records.count == 30, "\(file.lastPathComponent)")
+            }
+        }
+        let heldOut = Set(MicroTaskCluster.heldOut.map(\.rawValue))
+        #expect(manifest.sources.filter { heldOut.contains($0.taskCluster) }.reduce(0) { $0 + $1.chosen } > 0)
+    }
 }

@@ -20,6 +20,8 @@ struct MicroRecipeTests {
         ("{\"warmup_instructions\": -3}", "warmup_instructions"), ("{\"judgement_scenes\": -2}", "judgement_scenes"),
         ("{\"transfer_clusters\": [\"existence\"]}", "transfer_clusters"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
+        ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 1, \"size\": 0}]}", "mixtures[0].size"),
+        ("{\"control_per_cluster\": 0}", "control_per_cluster"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
     ])
     func outOfRangeSettingsAreErrorsNamingTheField(json: String, field: String) {
@@ -44,6 +46,10 @@ struct MicroRecipeTests {
         #expect(decoded.warmupInstructions == MicroRecipe.quick.warmupInstructions)
         #expect(decoded.judgementScenes == MicroRecipe.quick.judgementScenes && decoded.judgementScenes > 0)
         #expect(try Self.load("{\"warmup_after_corpus\": true}").warmupAfterCorpus && !MicroRecipe().warmupAfterCorpus)
+        let dosed = try Self.load("{\"control_per_cluster\": 900, \"mixtures\": [{\"name\": \"c\", \"languageFraction\": 0.5, "
+            + "\"control\": true, \"size\": 4000}]}")
+        #expect(dosed.controlPerCluster == 900 && dosed.mixtures == [.init(name: "c", languageFraction: 0.5, control: true, size: 4000)])
+        #expect(MicroRecipe().controlPerCluster == nil && MicroRecipe().mixtures.allSatisfy { $0.size == nil })
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
