@@ -83,6 +83,21 @@ struct MicroRecipeTests {
         #expect(try encoder.encode(reading) == encoder.encode(long))
     }
 
+    @Test func theReachConfigIsTheReadingRecipeWithJudgementsAndADosedControl() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var reach = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach.json"))
+        let reading = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reading.json"))
+        #expect(reach.judgementScenes > 0 && reach.warmupAfterCorpus)
+        let control = try #require(reach.mixtures.first { $0.control })
+        #expect((control.size ?? 0) > reach.mixtureSize && (reach.controlPerCluster ?? 0) > reach.counts.trainPerCluster)
+        #expect(reach.mixtures.map(\.size) == [control.size, control.size])
+        (reach.judgementScenes, reach.warmupAfterCorpus, reach.controlPerCluster) = (0, false, nil)
+        reach.mixtures = reading.mixtures
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(reach) == encoder.encode(reading))
+    }
+
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
         let recipe = MicroRecipe()
         #expect(recipe.objectWords == .compound)
