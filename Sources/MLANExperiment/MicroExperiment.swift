@@ -112,6 +112,8 @@ public final class MicroExperiment {
                                    controlPerCluster: recipe.mixtures.contains(where: \.control)
                                        ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
             .write(to: worldURL, counts: recipe.counts)
+        // Every mixture must fit the world's pools; found out here, not after stages 0 and 1.
+        for spec in recipe.mixtures { _ = try mixture(spec, world: world, at: worldURL, seed: seed) }
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
         let split = Self.objectNamesSplit(by: tokenizer, words: recipe.objectWords)
@@ -191,11 +193,7 @@ public final class MicroExperiment {
             guard let values = seed.aligned[name] else { preconditionFailure("aligned weights lack \(name)") }
             tensor.assignInPlace(values)
         }
-        var sources = try seed.world.trainingSources(in: seed.worldURL)
-        if spec.control { sources += try seed.world.controlSources(in: seed.worldURL) }
-        let mixture = try Mixture.build(name: spec.name, sources: sources,
-                                        plan: .modalities(languageFraction: spec.languageFraction, total: spec.size ?? recipe.mixtureSize),
-                                        seed: seed.seed)
+        let mixture = try mixture(spec, world: seed.world, at: seed.worldURL, seed: seed.seed)
         let mixtureURL = seed.folder.appendingPathComponent("mixtures/\(spec.name).json")
         try FileManager.default.createDirectory(at: mixtureURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try mixture.write(to: mixtureURL)
@@ -208,6 +206,23 @@ public final class MicroExperiment {
                               recipe.instruct, profile: ComputeProfile(llava))
         let scores = try evaluate(llava, spec.name, seed, manifest: Mixture.manifestURL(for: mixtureURL), evaluator: evaluator)
         return RecipeRun(name: spec.name, languageFraction: spec.languageFraction, scores: scores, training: stage)
+    }
+
+    /// The stage-2 mixture `spec` draws from the world's training files (and its control files for a control).
+    /// - Throws: `ExperimentError.invalidSetting` naming the mixture when its pools hold too few records.
+    private func mixture(_ spec: MicroRecipe.MixtureSpec, world: MicroWorldManifest, at worldURL: URL,
+                         seed: UInt64) throws -> Mixture {
+        var sources = try world.trainingSources(in: worldURL)
+        if spec.control { sources += try world.controlSources(in: worldURL) }
+        do {
+            return try Mixture.build(name: spec.name, sources: sources,
+                                     plan: .modalities(languageFraction: spec.languageFraction, total: spec.size ?? recipe.mixtureSize),
+                                     seed: seed)
+        } catch let error as MixtureError {
+            let index = recipe.mixtures.firstIndex(of: spec) ?? 0
+            throw ExperimentError.invalidSetting(field: "mixtures[\(index)].size", reason: "\(error) (a smaller size, or "
+                + "more counts.trainPerCluster or control_per_cluster, fits the world's pools)")
+        }
     }
 
     /// Scores a model on the seed's micro-world tasks and real NLVR, logging every answer to `samples/NAME`.

@@ -105,4 +105,20 @@ import Testing
         let heldOut = Set(MicroTaskCluster.heldOut.map(\.rawValue))
         #expect(manifest.sources.filter { heldOut.contains($0.taskCluster) }.reduce(0) { $0 + $1.chosen } > 0)
     }
+
+    @Test func aMixtureLargerThanItsPoolsFailsBeforeTraining() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var recipe = MicroRecipe.quick
+        recipe.seeds = [42]
+        recipe.mixtures = [.init(name: "mlan", languageFraction: 1, size: 100_000)]
+        let experiment = MicroExperiment(recipe: recipe, output: output)
+        experiment.showsTrainingProgress = false
+        experiment.onNote = { _ in }
+        #expect { try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent)) } throws: {
+            guard case ExperimentError.invalidSetting(let field, let reason) = $0 else { return false }
+            return field == "mixtures[0].size" && reason.contains("100000 records requested")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("seed-42/runs").path))
+    }
 }
