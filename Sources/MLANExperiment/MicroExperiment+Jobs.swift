@@ -17,6 +17,8 @@ struct PreparedSeed: @unchecked Sendable {
     var collator: Collator
     /// The micro-world tasks and the real-NLVR task every recipe is scored on.
     var tasks: (world: [ExperimentTask], nlvr: [ExperimentTask]) = ([], [])
+    /// The stage-2 mixtures, by name, drawn right after the world was written.
+    var mixtures: [String: Mixture] = [:]
     var stages: [StageResult] = []
     /// Every parameter after stage 1, by name.
     var aligned: [String: [Float]] = [:]

@@ -112,8 +112,10 @@ public final class MicroExperiment {
                                    controlPerCluster: recipe.mixtures.contains(where: \.control)
                                        ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
             .write(to: worldURL, counts: recipe.counts)
-        // Every mixture must fit the world's pools; found out here, not after stages 0 and 1.
-        for spec in recipe.mixtures { _ = try mixture(spec, world: world, at: worldURL, seed: seed) }
+        // Every mixture is drawn here, so one that does not fit the world's pools fails before stages 0 and 1.
+        let mixtures = try Dictionary(uniqueKeysWithValues: recipe.mixtures.map {
+            ($0.name, try mixture($0, world: world, at: worldURL, seed: seed))
+        })
         let tokenizer = try Self.trainTokenizer(world: worldURL, manifest: world, vocabularySize: recipe.vocabularySize)
         try tokenizer.write(to: folder.appendingPathComponent("tokenizer.json"))
         let split = Self.objectNamesSplit(by: tokenizer, words: recipe.objectWords)
@@ -134,6 +136,7 @@ public final class MicroExperiment {
         var prepared = PreparedSeed(seed: seed, tag: tag, folder: folder, worldURL: worldURL, world: world,
                                     tokenizer: tokenizer, eos: eos, pixels: pixels, collator: collator)
         prepared.tasks = tasks(world: world, at: worldURL)
+        prepared.mixtures = mixtures
 
         llava.freezeAll(except: [.languageModel])
         // Stage 0's warm-up, before the corpus or after it: scene lookups and judgements (answers as targets) and
@@ -193,7 +196,7 @@ public final class MicroExperiment {
             guard let values = seed.aligned[name] else { preconditionFailure("aligned weights lack \(name)") }
             tensor.assignInPlace(values)
         }
-        let mixture = try mixture(spec, world: seed.world, at: seed.worldURL, seed: seed.seed)
+        guard let mixture = seed.mixtures[spec.name] else { preconditionFailure("no mixture drawn for \(spec.name)") }
         let mixtureURL = seed.folder.appendingPathComponent("mixtures/\(spec.name).json")
         try FileManager.default.createDirectory(at: mixtureURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try mixture.write(to: mixtureURL)
