@@ -45,6 +45,8 @@ public struct SeedRun: Codable, Sendable {
     public var stages: [StageResult]
     /// `none`, then each mixture.
     public var recipes: [RecipeRun]
+    /// Stage 1's caption loss on new scenes with their own and with other images (nil for older worlds).
+    public var alignment: AlignmentProbe? = nil
 }
 
 /// A value measured once per seed, with its mean and sample standard deviation (0 for one seed).

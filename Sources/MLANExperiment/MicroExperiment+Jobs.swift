@@ -22,6 +22,8 @@ struct PreparedSeed: @unchecked Sendable {
     var stages: [StageResult] = []
     /// Every parameter after stage 1, by name.
     var aligned: [String: [Float]] = [:]
+    /// The aligned model's caption loss on new scenes with their own and with other images (nil for older worlds).
+    var alignment: AlignmentProbe?
     /// The aligned model's scores, as the "none" recipe.
     var untuned = RecipeRun(name: "none", languageFraction: nil, scores: [], training: nil)
 

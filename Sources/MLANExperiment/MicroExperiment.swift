@@ -50,7 +50,7 @@ public final class MicroExperiment {
         func finish(_ index: Int, _ seed: PreparedSeed, _ recipes: [RecipeRun]) throws {
             try finished.withLock { runs in
                 runs[index] = SeedRun(seed: seed.seed, stages: seed.stages + recipes.compactMap(\.training),
-                                      recipes: [seed.untuned] + recipes)
+                                      recipes: [seed.untuned] + recipes, alignment: seed.alignment)
                 let elapsed = Date().timeIntervalSince(started)
                 try ExperimentReport(recipe: recipe, runs: runs.keys.sorted().compactMap { runs[$0] }, wallSeconds: elapsed)
                     .write(to: output)
@@ -177,8 +177,18 @@ public final class MicroExperiment {
             try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
         }
         llava.freezeAll(except: [.projector, .visionTower])  // the micro tower starts from scratch, so it trains here
-        prepared.stages.append(try train("stage1_align", prepared, LlavaTrainingModel(llava, images: pixels), captionExamples,
-                                         recipe.align, profile: ComputeProfile(llava)))
+        let aligning = LlavaTrainingModel(llava, images: pixels)
+        prepared.stages.append(try train("stage1_align", prepared, aligning, captionExamples, recipe.align,
+                                         profile: ComputeProfile(llava)))
+        if let probeFile = world.probeCaptions {
+            let probe = try InstructionDataset.load(from: worldURL.appendingPathComponent(probeFile)).records.map {
+                try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
+            }
+            let alignment = try AlignmentProbe.measure(aligning, examples: probe, collator: collator)
+            prepared.alignment = alignment
+            note(String(format: "%@ [stage1_align] caption loss on %d new scenes: %.3f with their images, %.3f with "
+                        + "another scene's", tag, alignment.captions, alignment.matchedLoss, alignment.mismatchedLoss))
+        }
         prepared.aligned = Dictionary(uniqueKeysWithValues: llava.namedParameters().map { ($0.name, $0.tensor.scalars) })
 
         // The untuned aligned model is the "none" recipe.

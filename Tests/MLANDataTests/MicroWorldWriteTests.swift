@@ -26,10 +26,11 @@ import Testing
         try MicroWorld(seed: 5).write(to: b, counts: .tiny)
         try MicroWorld(seed: 6).write(to: c, counts: .tiny)
         let first = try Self.files(under: a), second = try Self.files(under: b), third = try Self.files(under: c)
-        // 8 captions + 5 trained clusters x 6 + 8 clusters x 4 vision images; JSON: captions, 5 generic + 10 scene
-        // training files, 16 evaluation files, their 16 task definitions, the pretraining instructions, world.json
-        #expect(first.keys.filter { $0.hasSuffix(".png") }.count == 8 + 30 + 32)
-        #expect(first.keys.filter { $0.hasSuffix(".json") }.count == 1 + 15 + 16 + 16 + 1 + 1)
+        // 8 captions + 4 probe captions + 5 trained clusters x 6 + 8 clusters x 4 vision images; JSON: captions,
+        // probe captions, 5 generic + 10 scene training files, 16 evaluation files, their 16 task definitions, the
+        // pretraining instructions, world.json
+        #expect(first.keys.filter { $0.hasSuffix(".png") }.count == 8 + 4 + 30 + 32)
+        #expect(first.keys.filter { $0.hasSuffix(".json") }.count == 1 + 1 + 15 + 16 + 16 + 1 + 1)
         #expect(first.keys.filter { $0.hasSuffix(".jsonl") }.count == 16)
         #expect(first == second)
         #expect(Set(first.keys) == Set(third.keys))
@@ -125,7 +126,7 @@ import Testing
         let manifest = try MicroWorld(seed: 1).write(to: root, counts: small)
         #expect(try MicroWorldManifest.load(from: root.appendingPathComponent("world.json")) == manifest)
         let pngs = try Self.files(under: root).keys.filter { $0.hasSuffix(".png") }
-        #expect(pngs.count == 2 + 5 + 8)  // nothing stale from the larger world
+        #expect(pngs.count == 2 + 1 + 5 + 8)  // nothing stale from the larger world
         let siblings = try FileManager.default.contentsOfDirectory(atPath: root.deletingLastPathComponent().path)
         #expect(!siblings.contains { $0.hasPrefix(".\(root.lastPathComponent).") })  // no staging folder left
     }

@@ -66,6 +66,13 @@ import Testing
         #expect(together.seed == 43 && byItself.seed == 43)
         #expect(together.stages.map(\.losses) == byItself.stages.map(\.losses))
         #expect(together.recipes.map(\.scores) == byItself.recipes.map(\.scores))
+        #expect(together.alignment == byItself.alignment)
+        for run in decoded.runs {
+            let probe = try #require(run.alignment, "seed \(run.seed) has no alignment probe")
+            #expect(probe.captions == MicroRecipe.quick.counts.evalPerCluster)
+            #expect(probe.matchedLoss.isFinite && probe.mismatchedLoss.isFinite && probe.matchedLoss != probe.mismatchedLoss)
+        }
+        #expect(report.findings.contains { $0.hasPrefix("Stage 1 ") && $0.contains("new scenes") })
     }
 
     @Test func theWarmUpCanFollowTheCorpus() throws {

@@ -9,6 +9,7 @@ extension MicroWorld {
     /// lookups.txt                         stage 0's warm-up: lookup lines, then judgement lines, when
     ///                                     `lookupScenes` or `judgementScenes` is positive
     /// captions.json                       stage 1: LLaVA JSON, "<image>\nDescribe the image briefly." → caption
+    /// eval/captions.json                  `evalPerCluster` captions of new scenes, to check that stage 1 aligned
     /// train/{cluster}_{modality}.json     trained clusters, language and vision apart (LLaVA JSON)
     /// eval/{cluster}_{modality}.json      every cluster, held out or not (LLaVA JSON)
     /// pretrain_instructions.json          stage 0: generic instructions in every answer format, then the
@@ -61,6 +62,10 @@ extension MicroWorld {
         let captionPairs = captions(count: counts.captions)
         for (scene, record) in captionPairs { try render(scene, to: root.appendingPathComponent(record.images[0])) }
         try writeRecords(captionPairs.map(\.record), to: root.appendingPathComponent(Self.captionsFile))
+
+        let probePairs = probeCaptions(count: counts.evalPerCluster)
+        for (scene, record) in probePairs { try render(scene, to: root.appendingPathComponent(record.images[0])) }
+        try writeRecords(probePairs.map(\.record), to: root.appendingPathComponent(Self.probeCaptionsFile))
 
         var pretrain = pretrainInstructions(count: counts.corpusScenes)
         pretrain += conjunctionLookupRecords(count: conjunctionLookups, firstIndex: pretrain.count)
@@ -125,7 +130,8 @@ extension MicroWorld {
             },
             trainingClusters: GenericInstruction.formats.map(GenericInstruction.clusterName) + MicroTaskCluster.trained.map(\.rawValue),
             heldOutClusters: MicroTaskCluster.heldOut.map(\.rawValue),
-            corpus: Self.corpusFile, captions: Self.captionsFile, imageRoot: ".", files: files,
+            corpus: Self.corpusFile, captions: Self.captionsFile, probeCaptions: Self.probeCaptionsFile, imageRoot: ".",
+            files: files,
             instructions: Self.pretrainInstructionsFile, lookups: lookupScenes + judgementScenes > 0 ? Self.lookupsFile : nil,
             warmupInstructions: warmupInstructions > 0 ? Self.warmupInstructionsFile : nil)
         try writeData(try manifest.jsonData(), to: root.appendingPathComponent(MicroWorldManifest.fileName))

@@ -140,6 +140,23 @@ public struct MicroWorld: Sendable {
         }
     }
 
+    /// `count` image–caption pairs of new scenes for checking alignment, never trained on: captions as
+    /// ``captions(count:)`` writes them, drawn from their own stream, whose images are
+    /// `images/eval/caption-{index}.png`.
+    public func probeCaptions(count: Int) -> [(scene: Scene, record: InstructionRecord)] {
+        precondition(count >= 0, "probe caption count must be non-negative, got \(count)")
+        var rng = SplitMix64(seed: seed, label: "probe captions")
+        return (0..<count).map { index in
+            let scene = queries.scenes.scene(using: &rng)
+            let record = InstructionRecord(
+                id: "probe-caption-\(Self.padded(index))", images: ["images/eval/caption-\(Self.padded(index)).png"],
+                turns: [Turn(.user, InstructionRecord.imageToken + "\n" + Self.captionInstruction),
+                        Turn(.assistant, SceneDescriber.caption(scene, words: objectWords))],
+                location: RecordLocation(file: Self.probeCaptionsFile, index: index))
+            return (scene, record)
+        }
+    }
+
     /// The stage-0 corpus: three lines about each of `scenes` random scenes (see ``CorpusGenerator``).
     public func corpus(scenes: Int) -> [String] {
         precondition(scenes >= 0, "corpus scene count must be non-negative, got \(scenes)")
@@ -231,6 +248,8 @@ public struct MicroWorld: Sendable {
     public static let lookupsFile = "lookups.txt"
     /// The captions' file name.
     public static let captionsFile = "captions.json"
+    /// The alignment probe's captions (new scenes, evaluation only).
+    public static let probeCaptionsFile = "eval/captions.json"
 
     /// The path of a task file relative to the world's folder: `"train/counting_vision.json"`.
     public static func taskFilePath(_ cluster: MicroTaskCluster, modality: MicroModality, split: Split) -> String {

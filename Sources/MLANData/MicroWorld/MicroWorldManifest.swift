@@ -63,6 +63,9 @@ public struct MicroWorldManifest: Sendable, Equatable, Codable {
     public var corpus: String
     /// The stage-1 image–caption pairs in LLaVA JSON (`"captions.json"`).
     public var captions: String
+    /// Captions of new scenes that no stage trains on, for checking alignment (`"eval/captions.json"`); nil in older
+    /// worlds.
+    public var probeCaptions: String? = nil
     /// The folder every image path is relative to: the world's folder itself (`"."`).
     public var imageRoot: String
     /// Every instruction file, training files first.
