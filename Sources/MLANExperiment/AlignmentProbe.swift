@@ -2,51 +2,62 @@ import MLANCore
 import MLANData
 import MLANTrain
 
-/// Whether stage 1 taught the model to read images: the mean caption loss on new scenes, each caption with its own
-/// image against the same caption with the next scene's image. A model that ignores its image scores both alike.
+/// Whether stage 1 taught the model to read images: the caption loss on new scenes, each caption with its own
+/// image against the same caption with the next scene's image. A model that ignores its image scores both alike;
+/// one that uses the image as a fixed prompt does too.
 public struct AlignmentProbe: Codable, Sendable, Equatable {
     /// Captions measured.
     public var captions: Int
-    /// Mean cross-entropy per caption token with each caption's own image.
+    /// Mean over captions of each caption's mean cross-entropy per token, with its own image.
     public var matchedLoss: Double
     /// The same with every image moved to the next caption (the last to the first).
     public var mismatchedLoss: Double
+    /// The standard error of `gain` over the captions (their sample standard deviation over √captions).
+    public var gainStandardError: Double
 
     /// Nats per caption token the right image is worth: `mismatchedLoss - matchedLoss`.
     public var gain: Double { mismatchedLoss - matchedLoss }
 
-    enum CodingKeys: String, CodingKey { case captions, matchedLoss = "matched_loss", mismatchedLoss = "mismatched_loss" }
+    /// Whether the right image lowers the loss by more than twice the gain's standard error.
+    public var readsImages: Bool { gain > 2 * gainStandardError }
 
-    /// Measures `model` on `examples` (one image each, at least two), `batchSize` at a time, without gradients.
+    enum CodingKeys: String, CodingKey {
+        case captions, matchedLoss = "matched_loss", mismatchedLoss = "mismatched_loss"
+        case gainStandardError = "gain_standard_error"
+    }
+
+    /// Measures `model` on `examples` (one image each, at least two), one caption at a time, without gradients.
     /// - Throws: `ExperimentError.invalidSetting` for fewer than two examples or one without exactly one image;
     ///   collation and image errors.
-    public static func measure(_ model: LlavaTrainingModel, examples: [Example], collator: Collator,
-                               batchSize: Int = 16) throws -> AlignmentProbe {
+    public static func measure(_ model: LlavaTrainingModel, examples: [Example], collator: Collator) throws -> AlignmentProbe {
         guard examples.count >= 2 else {
             throw ExperimentError.invalidSetting(field: "probe captions", reason: "\(examples.count) captions; at least 2 are needed")
         }
         if let bad = examples.first(where: { $0.images.count != 1 }) {
             throw ExperimentError.invalidSetting(field: "probe captions", reason: "\(bad.id) has \(bad.images.count) images, not 1")
         }
-        var shifted = examples
-        for index in shifted.indices { shifted[index].images = examples[(index + 1) % examples.count].images }
-        return AlignmentProbe(captions: examples.count,
-                              matchedLoss: try meanLoss(model, examples, collator: collator, batchSize: batchSize),
-                              mismatchedLoss: try meanLoss(model, shifted, collator: collator, batchSize: batchSize))
+        var matched: [Double] = [], gains: [Double] = []
+        for (index, example) in examples.enumerated() {
+            var other = example
+            other.images = examples[(index + 1) % examples.count].images
+            let own = try loss(model, example, collator: collator)
+            matched.append(own)
+            gains.append(try loss(model, other, collator: collator) - own)
+        }
+        let n = Double(examples.count)
+        let meanGain = gains.reduce(0, +) / n
+        let variance = gains.map { ($0 - meanGain) * ($0 - meanGain) }.reduce(0, +) / (n - 1)
+        let meanMatched = matched.reduce(0, +) / n
+        return AlignmentProbe(captions: examples.count, matchedLoss: meanMatched, mismatchedLoss: meanMatched + meanGain,
+                              gainStandardError: (variance / n).squareRoot())
     }
 
-    /// The loss over every supervised token of `examples`, each batch weighted by its token count.
-    private static func meanLoss(_ model: LlavaTrainingModel, _ examples: [Example], collator: Collator,
-                                 batchSize: Int) throws -> Double {
-        var total = 0.0, tokens = 0
-        for start in stride(from: 0, to: examples.count, by: max(1, batchSize)) {
-            let batch = try collator.collate(Array(examples[start..<min(start + batchSize, examples.count)]))
-            let count = batch.lengths.indices.reduce(0) { $0 + batch.supervisedTargetCount(row: $1) }
-            guard count > 0 else { continue }
-            let loss = try withoutGradients { try model.loss(batch) }
-            total += Double(loss.item) * Double(count)
-            tokens += count
+    /// One example's mean cross-entropy per supervised token.
+    private static func loss(_ model: LlavaTrainingModel, _ example: Example, collator: Collator) throws -> Double {
+        let batch = try collator.collate([example])
+        guard batch.supervisedTargetCount(row: 0) > 0 else {
+            throw ExperimentError.invalidSetting(field: "probe captions", reason: "\(example.id) has no caption tokens")
         }
-        return tokens > 0 ? total / Double(tokens) : .nan
+        return Double(try withoutGradients { try model.loss(batch) }.item)
     }
 }

@@ -139,10 +139,14 @@ extension ExperimentReport {
         let probes = runs.compactMap(\.alignment)
         if probes.count == runs.count, let first = probes.first {
             let matched = SeedStatistic(probes.map(\.matchedLoss)), other = SeedStatistic(probes.map(\.mismatchedLoss))
-            let reads = compare(other, matched).map { $0.hasPrefix("higher") ? "reads its images: another scene's image costs more" : "does not read its images beyond the spread" } ?? "gives no finite loss"
-            out.append("Stage 1 \(reads): caption loss on \(first.captions) new scenes per seed \(Self.format(matched)) with "
-                + "their own images, \(Self.format(other)) with another scene's (gain per seed "
-                + probes.map { String(format: "%.3f", $0.gain) }.joined(separator: ", ") + " nats a token).")
+            let reading = probes.filter(\.readsImages).count
+            let verdict = reading == probes.count ? "reads its images in every seed"
+                : reading == 0 ? "does not read its images in any seed" : "reads its images in \(reading) of \(probes.count) seeds"
+            out.append("Stage 1 \(verdict) (the right image lowers the caption loss by more than twice its standard error): "
+                + "caption loss on \(first.captions) new scenes \(Self.format(matched)) with their own images, "
+                + "\(Self.format(other)) with another scene's; gain per seed "
+                + probes.map { String(format: "%.3f ± %.3f", $0.gain, $0.gainStandardError) }.joined(separator: ", ")
+                + " nats a token.")
         }
         return out
     }

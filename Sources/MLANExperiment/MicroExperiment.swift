@@ -92,7 +92,8 @@ public final class MicroExperiment {
         var rng = SplitMix64(seed: seed)
         return LlavaForConditionalGeneration(languageModel: LlamaForCausalLM(language, rng: &rng),
                                              visionTower: CLIPVisionModel(recipe.vision, rng: &rng),
-                                             projectorType: .mlp2xGELU, seed: seed &+ 1)
+                                             projectorType: .mlp2xGELU, visionFeatureLayers: [recipe.visionFeatureLayer],
+                                             seed: seed &+ 1)
     }
 
     /// One seed up to its aligned model, in `seed-N/`: the world, its tokenizer, stages 0 and 1, and the untuned
@@ -176,7 +177,9 @@ public final class MicroExperiment {
         let captionExamples = try captions.map {
             try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
         }
-        llava.freezeAll(except: [.projector, .visionTower])  // the micro tower starts from scratch, so it trains here
+        // The micro tower starts from scratch, so it trains here.
+        llava.freezeAll(except: recipe.alignTrainsLanguageModel ? [.projector, .visionTower, .languageModel]
+                                                                : [.projector, .visionTower])
         let aligning = LlavaTrainingModel(llava, images: pixels)
         prepared.stages.append(try train("stage1_align", prepared, aligning, captionExamples, recipe.align,
                                          profile: ComputeProfile(llava)))

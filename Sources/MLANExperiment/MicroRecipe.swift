@@ -94,6 +94,13 @@ public struct MicroRecipe: Codable, Sendable {
     /// 128 × 32 images in 16-pixel patches: 16 image tokens, NLVR's 4:1 aspect (its 400 × 100 images fit as is).
     public var vision = CLIPVisionConfig(hiddenSize: 64, intermediateSize: 128, numHiddenLayers: 2,
                                          numAttentionHeads: 4, imageSize: 32, patchSize: 16, hiddenAct: .gelu)
+    /// The tower layer whose patch tokens the projector reads: -2 (LLaVA's choice for CLIP's contrastive last
+    /// layer) by default; -1 uses every layer of a tower trained here. Any index from -(layers + 1), the
+    /// embeddings, to -1.
+    public var visionFeatureLayer = -2
+    /// Whether stage 1 also trains the language model. LLaVA freezes it, since a pretrained LLM already reads
+    /// language and its projector only has to map the image into it; the micro model never saw a projected image.
+    public var alignTrainsLanguageModel = false
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
     public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
     /// Stage 1: alignment on captions (`plain` template); the projector and, from scratch here, the tower train.
@@ -217,6 +224,10 @@ public struct MicroRecipe: Codable, Sendable {
         guard (0...MicroWorldCounts.maximum).contains(warmupInstructions) else {
             throw fail("warmup_instructions", "\(warmupInstructions) must lie in 0...\(MicroWorldCounts.maximum)")
         }
+        guard (-(vision.numHiddenLayers + 1)...(-1)).contains(visionFeatureLayer) else {
+            throw fail("vision_feature_layer", "\(visionFeatureLayer) must lie in -\(vision.numHiddenLayers + 1)...-1 "
+                + "(the embeddings to the last of the tower's \(vision.numHiddenLayers) layers)")
+        }
         for (field, stage) in [("pretrain", pretrain), ("lookup_warmup", lookupWarmup), ("align", align), ("instruct", instruct)] {
             guard stage.epochs > 0, stage.microBatchSize > 0, stage.globalBatchSize >= stage.microBatchSize,
                   stage.maxLength > 0, stage.maxLength <= language.maxPositionEmbeddings else {
@@ -244,7 +255,8 @@ public struct MicroRecipe: Codable, Sendable {
         case conjunctionLookups = "conjunction_lookups", objectWords = "object_words", corpusTargets = "corpus_targets"
         case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
-        case controlPerCluster = "control_per_cluster"
+        case controlPerCluster = "control_per_cluster", visionFeatureLayer = "vision_feature_layer"
+        case alignTrainsLanguageModel = "align_trains_language_model"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -263,6 +275,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.corpusTargets, &corpusTargets); try read(.lookupScenes, &lookupScenes)
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
+        try read(.visionFeatureLayer, &visionFeatureLayer); try read(.alignTrainsLanguageModel, &alignTrainsLanguageModel)
         controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
         language.vocabSize = vocabularySize
     }

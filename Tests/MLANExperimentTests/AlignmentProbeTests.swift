@@ -45,28 +45,32 @@ struct AlignmentProbeTests {
         #expect(manifest.probeCaptions?.hasPrefix(MicroWorld.Split.eval.rawValue + "/") == true)
     }
 
-    @Test func lossesAreTokenWeightedMeansWithOwnAndShiftedImages() throws {
+    @Test func lossesAreMeansOverCaptionsWithOwnAndShiftedImages() throws {
         let (examples, model, collator, _) = try setUp()
         #expect(examples.count == TinyWorld.counts.evalPerCluster && examples.allSatisfy { $0.images.count == 1 })
-        let probe = try AlignmentProbe.measure(model, examples: examples, collator: collator, batchSize: 5)  // 5, 5, 2
-        /// One example at a time, weighted by its targets.
-        func reference(_ list: [Example]) throws -> Double {
-            var total = 0.0, tokens = 0
-            for example in list {
+        let probe = try AlignmentProbe.measure(model, examples: examples, collator: collator)
+        /// Each example's own mean loss, computed here through a batch of all of them with per-row targets.
+        func perCaption(_ list: [Example]) throws -> [Double] {
+            try list.map { example in
                 let batch = try collator.collate([example])
-                let count = batch.supervisedTargetCount(row: 0)
-                total += Double(try withoutGradients { try model.loss(batch) }.item) * Double(count)
-                tokens += count
+                return Double(try withoutGradients { try model.llava.forward([TokenizedExample(
+                    ids: Array(batch.inputIDs[0].prefix(batch.lengths[0])),
+                    isTarget: Array(batch.isTarget[0].prefix(batch.lengths[0])))],
+                    images: [[try model.images.pixels(example.images[0])]]).loss }.item)
             }
-            return total / Double(tokens)
         }
         var shifted = examples
         for index in shifted.indices { shifted[index].images = examples[(index + 1) % examples.count].images }
+        let own = try perCaption(examples), other = try perCaption(shifted)
+        let gains = zip(other, own).map { $0 - $1 }
+        let n = Double(gains.count), meanGain = gains.reduce(0, +) / n
+        let standardError = (gains.map { ($0 - meanGain) * ($0 - meanGain) }.reduce(0, +) / (n - 1) / n).squareRoot()
         #expect(probe.captions == examples.count)
-        #expect(abs(probe.matchedLoss - (try reference(examples))) < 1e-4)
-        #expect(abs(probe.mismatchedLoss - (try reference(shifted))) < 1e-4)
-        #expect(probe.matchedLoss != probe.mismatchedLoss)  // the images do reach the loss
-        #expect(abs(probe.gain - (probe.mismatchedLoss - probe.matchedLoss)) < 1e-12)
+        #expect(abs(probe.matchedLoss - own.reduce(0, +) / n) < 1e-9)
+        #expect(abs(probe.mismatchedLoss - other.reduce(0, +) / n) < 1e-9)
+        #expect(abs(probe.gainStandardError - standardError) < 1e-9)
+        #expect(probe.gainStandardError > 0 && probe.matchedLoss != probe.mismatchedLoss)  // the images reach the loss
+        #expect(probe.readsImages == (probe.gain > 2 * probe.gainStandardError))
     }
 
     @Test func fewerThanTwoCaptionsOrATextOnlyOneAreErrors() throws {

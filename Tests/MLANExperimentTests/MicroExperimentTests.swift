@@ -70,7 +70,7 @@ import Testing
         for run in decoded.runs {
             let probe = try #require(run.alignment, "seed \(run.seed) has no alignment probe")
             #expect(probe.captions == MicroRecipe.quick.counts.evalPerCluster)
-            #expect(probe.matchedLoss.isFinite && probe.mismatchedLoss.isFinite && probe.matchedLoss != probe.mismatchedLoss)
+            #expect(probe.matchedLoss.isFinite && probe.mismatchedLoss.isFinite && probe.gainStandardError > 0)
         }
         #expect(report.findings.contains { $0.hasPrefix("Stage 1 ") && $0.contains("new scenes") })
     }

@@ -22,6 +22,8 @@ struct MicroRecipeTests {
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 1, \"size\": 0}]}", "mixtures[0].size"),
         ("{\"control_per_cluster\": 0}", "control_per_cluster"),
+        ("{\"vision_feature_layer\": 0}", "vision_feature_layer"),
+        ("{\"vision_feature_layer\": -4}", "vision_feature_layer"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
     ])
     func outOfRangeSettingsAreErrorsNamingTheField(json: String, field: String) {
@@ -50,6 +52,9 @@ struct MicroRecipeTests {
             + "\"control\": true, \"size\": 4000}]}")
         #expect(dosed.controlPerCluster == 900 && dosed.mixtures == [.init(name: "c", languageFraction: 0.5, control: true, size: 4000)])
         #expect(MicroRecipe().controlPerCluster == nil && MicroRecipe().mixtures.allSatisfy { $0.size == nil })
+        let reading = try Self.load("{\"vision_feature_layer\": -1, \"align_trains_language_model\": true}")
+        #expect(reading.visionFeatureLayer == -1 && reading.alignTrainsLanguageModel)
+        #expect(MicroRecipe().visionFeatureLayer == -2 && !MicroRecipe().alignTrainsLanguageModel)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
