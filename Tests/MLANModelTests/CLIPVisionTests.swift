@@ -104,4 +104,25 @@ import Testing
             #expect(ours.scalars == reference.scalars, "\(name) differs after loading")
         }
     }
+
+    /// A batch of images through a wide (4:1) tower, as stage 1 feeds it, gives each image's features alone.
+    @Test func aBatchOfWideImagesGivesEachImagesFeaturesAlone() throws {
+        var config = CLIPVisionConfig(hiddenSize: 32, intermediateSize: 64, numHiddenLayers: 2, numAttentionHeads: 2,
+                                      imageSize: 32, patchSize: 16, hiddenAct: .gelu)
+        config.imageWidth = 128
+        var rng = SplitMix64(seed: 11)
+        let tower = CLIPVisionModel(config, rng: &rng)
+        let images = (0..<3).map { _ in Tensor.normal([3, 32, 128], using: &rng) }
+        for layer in [-1, -2] {
+            let batched = try withoutGradients { try tower.features(Tensor.stack(images), layers: [layer], selection: .patches) }
+            #expect(batched.shape == [3, 16, 32])
+            for (index, image) in images.enumerated() {
+                let alone = try withoutGradients { try tower.features(Tensor.stack([image]), layers: [layer], selection: .patches) }
+                let size = 16 * 32
+                let row: [Float] = Array(batched.scalars[(index * size)..<((index + 1) * size)])
+                let largest = zip(row, alone.scalars).map { abs($0 - $1) }.max() ?? 0
+                #expect(largest <= 1e-5, "image \(index), layer \(layer)")
+            }
+        }
+    }
 }
