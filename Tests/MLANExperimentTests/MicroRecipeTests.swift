@@ -103,6 +103,19 @@ struct MicroRecipeTests {
         #expect(try encoder.encode(reach) == encoder.encode(reading))
     }
 
+    @Test func theVisionConfigIsTheDefaultRecipeWithAStageOneThatReads() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
+        let defaults = MicroRecipe()
+        #expect(vision.counts.captions >= 40 * defaults.counts.captions && vision.visionFeatureLayer == -1)
+        #expect(vision.align.learningRate > defaults.align.learningRate && !vision.alignTrainsLanguageModel)
+        (vision.counts.captions, vision.visionFeatureLayer, vision.align.learningRate)
+            = (defaults.counts.captions, defaults.visionFeatureLayer, defaults.align.learningRate)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(vision) == encoder.encode(defaults))
+    }
+
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
         let recipe = MicroRecipe()
         #expect(recipe.objectWords == .compound)
