@@ -128,16 +128,7 @@ public struct MicroWorld: Sendable {
     /// then the caption), whose image is `images/captions/caption-{index}.png`.
     public func captions(count: Int) -> [(scene: Scene, record: InstructionRecord)] {
         precondition(count >= 0, "caption count must be non-negative, got \(count)")
-        var rng = SplitMix64(seed: seed, label: "captions")
-        return (0..<count).map { index in
-            let scene = queries.scenes.scene(using: &rng)
-            let record = InstructionRecord(
-                id: "caption-\(Self.padded(index))", images: ["images/captions/caption-\(Self.padded(index)).png"],
-                turns: [Turn(.user, InstructionRecord.imageToken + "\n" + Self.captionInstruction),
-                        Turn(.assistant, SceneDescriber.caption(scene, words: objectWords))],
-                location: RecordLocation(file: Self.captionsFile, index: index))
-            return (scene, record)
-        }
+        return captionPairs(count: count, stream: "captions", id: "caption", folder: "images/captions", file: Self.captionsFile)
     }
 
     /// `count` image–caption pairs of new scenes for checking alignment, never trained on: captions as
@@ -145,14 +136,22 @@ public struct MicroWorld: Sendable {
     /// `images/eval/caption-{index}.png`.
     public func probeCaptions(count: Int) -> [(scene: Scene, record: InstructionRecord)] {
         precondition(count >= 0, "probe caption count must be non-negative, got \(count)")
-        var rng = SplitMix64(seed: seed, label: "probe captions")
+        return captionPairs(count: count, stream: "probe captions", id: "probe-caption", folder: "images/eval",
+                            file: Self.probeCaptionsFile)
+    }
+
+    /// `count` scenes of the random stream `stream`, each with its caption record `{id}-{index}` whose image is
+    /// `{folder}/caption-{index}.png`.
+    private func captionPairs(count: Int, stream: String, id: String, folder: String,
+                              file: String) -> [(scene: Scene, record: InstructionRecord)] {
+        var rng = SplitMix64(seed: seed, label: stream)
         return (0..<count).map { index in
             let scene = queries.scenes.scene(using: &rng)
             let record = InstructionRecord(
-                id: "probe-caption-\(Self.padded(index))", images: ["images/eval/caption-\(Self.padded(index)).png"],
+                id: "\(id)-\(Self.padded(index))", images: ["\(folder)/caption-\(Self.padded(index)).png"],
                 turns: [Turn(.user, InstructionRecord.imageToken + "\n" + Self.captionInstruction),
                         Turn(.assistant, SceneDescriber.caption(scene, words: objectWords))],
-                location: RecordLocation(file: Self.probeCaptionsFile, index: index))
+                location: RecordLocation(file: file, index: index))
             return (scene, record)
         }
     }
