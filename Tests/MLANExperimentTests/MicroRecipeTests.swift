@@ -116,6 +116,22 @@ struct MicroRecipeTests {
         #expect(try encoder.encode(vision) == encoder.encode(defaults))
     }
 
+    @Test func theReachVisionConfigIsTheReachRecipeWithTheReadingStageOneAndMLAN() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var both = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision.json"))
+        let reach = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach.json"))
+        let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
+        #expect((both.counts.captions, both.visionFeatureLayer, both.align.learningRate)
+            == (vision.counts.captions, vision.visionFeatureLayer, vision.align.learningRate))
+        // mlan takes the whole language pool: 10 language files of train_per_cluster records each.
+        #expect(both.mixtures == [.init(name: "mlan", languageFraction: 1, size: 10 * both.counts.trainPerCluster)] + reach.mixtures)
+        (both.counts.captions, both.visionFeatureLayer, both.align.learningRate, both.mixtures)
+            = (reach.counts.captions, reach.visionFeatureLayer, reach.align.learningRate, reach.mixtures)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try encoder.encode(both) == encoder.encode(reach))
+    }
+
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
         let recipe = MicroRecipe()
         #expect(recipe.objectWords == .compound)
