@@ -5,6 +5,13 @@ import MLANData
 
 /// A recipe file can never trap: every out-of-range setting is an error naming the field.
 struct MicroRecipeTests {
+    /// Whether two recipes hold the same settings (compared as sorted JSON).
+    static func sameSettings(_ a: MicroRecipe, _ b: MicroRecipe) throws -> Bool {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(a) == encoder.encode(b)
+    }
+
     static func load(_ json: String) throws -> MicroRecipe {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("recipe-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: url) }
@@ -59,9 +66,7 @@ struct MicroRecipeTests {
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
         let shipped = try MicroRecipe.load(from: SharedConfig.micro)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(shipped) == encoder.encode(MicroRecipe()))
+        #expect(try Self.sameSettings(shipped, MicroRecipe()))
     }
 
     @Test func theLongConfigIsTheDefaultRecipeWithMoreData() throws {
@@ -72,9 +77,7 @@ struct MicroRecipeTests {
             >= 20 * defaults.counts.corpusScenes * defaults.corpusQuestions * defaults.pretrain.epochs)
         (long.counts, long.corpusQuestions, long.mixtureSize) = (defaults.counts, defaults.corpusQuestions, defaults.mixtureSize)
         (long.pretrain.epochs, long.instruct.epochs) = (defaults.pretrain.epochs, defaults.instruct.epochs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(long) == encoder.encode(defaults))
+        #expect(try Self.sameSettings(long, defaults))
     }
 
     @Test func theReadingConfigIsTheLongRecipeWithALookupWarmUp() throws {
@@ -83,9 +86,7 @@ struct MicroRecipeTests {
         let long = try MicroRecipe.load(from: configs.appendingPathComponent("micro-long.json"))
         #expect(reading.lookupScenes > 0 && reading.lookupWarmup.epochs > 1)
         (reading.lookupScenes, reading.lookupWarmup.epochs) = (long.lookupScenes, long.lookupWarmup.epochs)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(reading) == encoder.encode(long))
+        #expect(try Self.sameSettings(reading, long))
     }
 
     @Test func theReachConfigIsTheReadingRecipeWithJudgementsAndADosedControl() throws {
@@ -98,9 +99,7 @@ struct MicroRecipeTests {
         #expect(reach.mixtures == [control])
         (reach.judgementScenes, reach.warmupAfterCorpus, reach.controlPerCluster) = (0, false, nil)
         reach.mixtures = reading.mixtures
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(reach) == encoder.encode(reading))
+        #expect(try Self.sameSettings(reach, reading))
     }
 
     @Test func theVisionConfigIsTheDefaultRecipeWithAStageOneThatReads() throws {
@@ -111,9 +110,7 @@ struct MicroRecipeTests {
         #expect(vision.align.learningRate > defaults.align.learningRate && !vision.alignTrainsLanguageModel)
         (vision.counts.captions, vision.visionFeatureLayer, vision.align.learningRate)
             = (defaults.counts.captions, defaults.visionFeatureLayer, defaults.align.learningRate)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(vision) == encoder.encode(defaults))
+        #expect(try Self.sameSettings(vision, defaults))
     }
 
     @Test func theReachVisionConfigIsTheReachRecipeWithTheReadingStageOneAndMLAN() throws {
@@ -127,9 +124,7 @@ struct MicroRecipeTests {
         #expect(both.mixtures == [.init(name: "mlan", languageFraction: 1, size: 10 * both.counts.trainPerCluster)] + reach.mixtures)
         (both.counts.captions, both.visionFeatureLayer, both.align.learningRate, both.mixtures)
             = (reach.counts.captions, reach.visionFeatureLayer, reach.align.learningRate, reach.mixtures)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        #expect(try encoder.encode(both) == encoder.encode(reach))
+        #expect(try Self.sameSettings(both, reach))
     }
 
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
