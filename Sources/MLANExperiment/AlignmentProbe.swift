@@ -1,5 +1,6 @@
 import MLANCore
 import MLANData
+import MLANEval
 import MLANTrain
 
 /// Whether stage 1 taught the model to read images: the caption loss on new scenes, each caption with its own
@@ -44,12 +45,10 @@ public struct AlignmentProbe: Codable, Sendable, Equatable {
             matched.append(own)
             gains.append(try loss(model, other, collator: collator) - own)
         }
-        let n = Double(examples.count)
-        let meanGain = gains.reduce(0, +) / n
-        let variance = gains.map { ($0 - meanGain) * ($0 - meanGain) }.reduce(0, +) / (n - 1)
-        let meanMatched = matched.reduce(0, +) / n
-        return AlignmentProbe(captions: examples.count, matchedLoss: meanMatched, mismatchedLoss: meanMatched + meanGain,
-                              gainStandardError: (variance / n).squareRoot())
+        let meanMatched = Statistics.mean(matched)
+        return AlignmentProbe(captions: examples.count, matchedLoss: meanMatched,
+                              mismatchedLoss: meanMatched + Statistics.mean(gains),
+                              gainStandardError: Statistics.meanStandardError(gains) ?? .nan)
     }
 
     /// One example's mean cross-entropy per supervised token.

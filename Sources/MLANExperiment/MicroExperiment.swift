@@ -149,12 +149,14 @@ public final class MicroExperiment {
                 Self.answerTokens(line, tokenizer: tokenizer, eos: eos).map { Example(id: "lookup-\(index)", tokens: $0) }
             }
         }
-        let instructionExamples = { (file: String) in
+        // A world file's records as examples: generic instructions in `v1` (stage 0 and its warm-up), captions in
+        // `plain` (stage 1 and its probe).
+        let examples = { (file: String, template: any ConversationTemplate) in
             try InstructionDataset.load(from: worldURL.appendingPathComponent(file)).records.map {
-                try Example($0, template: VicunaTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
+                try Example($0, template: template, tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
             }
         }
-        if let instructions = world.warmupInstructions { warmupExamples += try instructionExamples(instructions) }
+        if let instructions = world.warmupInstructions { warmupExamples += try examples(instructions, VicunaTemplate()) }
         let warmUp = { [self] in
             guard !warmupExamples.isEmpty else { return }
             prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
@@ -167,27 +169,22 @@ public final class MicroExperiment {
             Self.corpusTokens(line, tokenizer: tokenizer, eos: eos, targets: recipe.corpusTargets)
                 .map { Example(id: "corpus-\(index)", tokens: $0) }
         }
-        pretrainExamples += try instructionExamples(MicroWorld.pretrainInstructionsFile)
+        pretrainExamples += try examples(MicroWorld.pretrainInstructionsFile, VicunaTemplate())
         prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
                                          profile: nil))
         if recipe.warmupAfterCorpus { try warmUp() }
 
         // Stage 1: alignment on captions with the plain template.
-        let captions = try InstructionDataset.load(from: worldURL.appendingPathComponent(MicroWorld.captionsFile)).records
-        let captionExamples = try captions.map {
-            try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
-        }
         // The micro tower starts from scratch, so it trains here.
         llava.freezeAll(except: recipe.alignTrainsLanguageModel ? [.projector, .visionTower, .languageModel]
                                                                 : [.projector, .visionTower])
         let aligning = LlavaTrainingModel(llava, images: pixels)
-        prepared.stages.append(try train("stage1_align", prepared, aligning, captionExamples, recipe.align,
+        prepared.stages.append(try train("stage1_align", prepared, aligning,
+                                         try examples(MicroWorld.captionsFile, PlainTemplate()), recipe.align,
                                          profile: ComputeProfile(llava)))
         if let probeFile = world.probeCaptions {
-            let probe = try InstructionDataset.load(from: worldURL.appendingPathComponent(probeFile)).records.map {
-                try Example($0, template: PlainTemplate(), tokenizer: tokenizer, imagePlaceholder: imageToken, addBOS: false)
-            }
-            let alignment = try AlignmentProbe.measure(aligning, examples: probe, collator: collator)
+            let alignment = try AlignmentProbe.measure(aligning, examples: try examples(probeFile, PlainTemplate()),
+                                                       collator: collator)
             prepared.alignment = alignment
             note(String(format: "%@ [stage1_align] caption loss on %d new scenes: %.3f with their images, %.3f with "
                         + "another scene's", tag, alignment.captions, alignment.matchedLoss, alignment.mismatchedLoss))
