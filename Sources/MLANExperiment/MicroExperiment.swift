@@ -105,14 +105,14 @@ public final class MicroExperiment {
         let worldURL = folder.appendingPathComponent("world")
         let vision = recipe.vision
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
-        let world = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
+        let generator = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
                                    scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
                                    conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
                                    lookupScenes: recipe.lookupScenes, judgementScenes: recipe.judgementScenes,
                                    warmupInstructions: recipe.warmupInstructions,
                                    controlPerCluster: recipe.mixtures.contains(where: \.control)
                                        ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
-            .write(to: worldURL, counts: recipe.counts)
+        let world = try generator.write(to: worldURL, counts: recipe.counts)
         // Every mixture is drawn here, so one that does not fit the world's pools fails before stages 0 and 1.
         let mixtures = try Dictionary(uniqueKeysWithValues: recipe.mixtures.map {
             ($0.name, try mixture($0, world: world, at: worldURL, seed: seed))
@@ -174,10 +174,25 @@ public final class MicroExperiment {
                                          profile: nil))
         if recipe.warmupAfterCorpus { try warmUp() }
 
-        // Stage 1: alignment on captions with the plain template.
-        // The micro tower starts from scratch, so it trains here.
-        llava.freezeAll(except: recipe.alignTrainsLanguageModel ? [.projector, .visionTower, .languageModel]
-                                                                : [.projector, .visionTower])
+        // The tower's pretraining, when the recipe asks for it: on the caption images, what each box holds.
+        if let stage = recipe.towerPretrain {
+            llava.freezeAll(except: [.visionTower])
+            let labelled = generator.captions(count: recipe.counts.captions).map { scene, record in
+                VisionTowerClassifier.example(id: record.id, image: record.images[0],
+                                              classes: scene.kindCounts(cappedAt: Self.kindCountClasses - 1))
+            }
+            var rng = SplitMix64(seed: seed &+ 2)
+            let classifier = try VisionTowerClassifier(tower: llava.visionTower, featureLayer: recipe.visionFeatureLayer,
+                                                       slots: Scene.boxCount * Scene.kindCount,
+                                                       classes: Self.kindCountClasses, images: pixels, rng: &rng)
+            prepared.stages.append(try train("stage0_tower", prepared, classifier, labelled, stage, profile: nil,
+                                             collator: VisionTowerClassifier.collator))
+        }
+        // Stage 1: alignment on captions with the plain template. A tower not pretrained starts from scratch, so
+        // it trains here too.
+        var aligned: Set<LlavaComponent> = recipe.towerPretrain == nil ? [.projector, .visionTower] : [.projector]
+        if recipe.alignTrainsLanguageModel { aligned.insert(.languageModel) }
+        llava.freezeAll(except: aligned)
         let aligning = LlavaTrainingModel(llava, images: pixels)
         prepared.stages.append(try train("stage1_align", prepared, aligning,
                                          try examples(MicroWorld.captionsFile, PlainTemplate()), recipe.align,
@@ -276,11 +291,11 @@ public final class MicroExperiment {
 
     /// Trains one stage in `seed-N/runs/NAME` and returns its loss curve and accounting.
     private func train(_ name: String, _ seed: PreparedSeed, _ model: any TrainableModel, _ examples: [Example],
-                       _ stage: TrainConfig, profile: ComputeProfile?) throws -> StageResult {
+                       _ stage: TrainConfig, profile: ComputeProfile?, collator: Collator? = nil) throws -> StageResult {
         var config = stage
         config.seed = seed.seed
         note("\(seed.tag) [\(name)] \(examples.count) examples, \(model.trainableParameters().reduce(0) { $0 + $1.tensor.count }) trainable parameters")
-        let trainer = try Trainer(model: model, config: config, examples: examples, collator: seed.collator, profile: profile,
+        let trainer = try Trainer(model: model, config: config, examples: examples, collator: collator ?? seed.collator, profile: profile,
                                   runDirectory: seed.folder.appendingPathComponent("runs/\(name)"),
                                   label: "\(seed.tag) \(name)")
         trainer.log.printsProgress = showsTrainingProgress
@@ -288,6 +303,9 @@ public final class MicroExperiment {
         return StageResult(name: name, efficiency: result.efficiency,
                            losses: result.records.map { LossPoint(step: $0.step, loss: Double($0.loss)) })
     }
+
+    /// Classes of the tower's pretraining labels: none, one, or two and more objects of a kind in a box.
+    static let kindCountClasses = 3
 
     /// A corpus line's tokens and `</s>`; the first token and, with `.afterDescription`, the opening scene
     /// description are not targets. With `.answers` only a reading line's answers and `</s>` are, a fact line gives

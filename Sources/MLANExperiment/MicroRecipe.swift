@@ -103,6 +103,11 @@ public struct MicroRecipe: Codable, Sendable {
     public var alignTrainsLanguageModel = false
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
     public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
+    /// Pretraining of the vision tower before stage 1, as CLIP is pretrained before LLaVA: on the caption images, a
+    /// linear head over the tower layer `vision_feature_layer` learns how many objects of each kind each box holds
+    /// (none, one, two or more), and is then thrown away. Stage 1 then trains only the projector, as LLaVA's does.
+    /// nil (absent in JSON, the default): no pretraining, and stage 1 trains the tower from scratch.
+    public var towerPretrain: TrainConfig?
     /// Stage 1: alignment on captions (`plain` template); the projector and, from scratch here, the tower train.
     public var align = MicroRecipe.stage(lr: 1e-3, epochs: 2)
     /// Stage 2: instruction tuning (`v1` template); projector and language model train, the tower is frozen.
@@ -157,6 +162,7 @@ public struct MicroRecipe: Codable, Sendable {
         r.lookupScenes = 16
         r.judgementScenes = 16
         r.warmupInstructions = 16
+        r.towerPretrain = stage(lr: 1e-3, epochs: 1)
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
         r.evalLimit = 6
@@ -228,9 +234,13 @@ public struct MicroRecipe: Codable, Sendable {
             throw fail("vision_feature_layer", "\(visionFeatureLayer) must lie in -\(vision.numHiddenLayers + 1)...-1 "
                 + "(the embeddings to the last of the tower's \(vision.numHiddenLayers) layers)")
         }
-        for (field, stage) in [("pretrain", pretrain), ("lookup_warmup", lookupWarmup), ("align", align), ("instruct", instruct)] {
+        let stages = [("pretrain", pretrain), ("lookup_warmup", lookupWarmup), ("align", align), ("instruct", instruct)]
+            + (towerPretrain.map { [("tower_pretrain", $0)] } ?? [])
+        for (field, stage) in stages {
+            // The tower's examples are one image and its labels: the language model's context does not bound them.
+            let context = field == "tower_pretrain" ? Int.max : language.maxPositionEmbeddings
             guard stage.epochs > 0, stage.microBatchSize > 0, stage.globalBatchSize >= stage.microBatchSize,
-                  stage.maxLength > 0, stage.maxLength <= language.maxPositionEmbeddings else {
+                  stage.maxLength > 0, stage.maxLength <= context else {
                 throw fail(field, "epochs, batch sizes and max_length must be positive, the global batch at least the micro "
                     + "batch, and max_length at most max_position_embeddings (\(language.maxPositionEmbeddings))")
             }
@@ -256,7 +266,7 @@ public struct MicroRecipe: Codable, Sendable {
         case lookupScenes = "lookup_scenes", lookupWarmup = "lookup_warmup", warmupInstructions = "warmup_instructions"
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
         case controlPerCluster = "control_per_cluster", visionFeatureLayer = "vision_feature_layer"
-        case alignTrainsLanguageModel = "align_trains_language_model"
+        case alignTrainsLanguageModel = "align_trains_language_model", towerPretrain = "tower_pretrain"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -277,6 +287,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
         try read(.visionFeatureLayer, &visionFeatureLayer); try read(.alignTrainsLanguageModel, &alignTrainsLanguageModel)
         controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
+        towerPretrain = try c.decodeIfPresent(TrainConfig.self, forKey: .towerPretrain)
         language.vocabSize = vocabularySize
     }
 

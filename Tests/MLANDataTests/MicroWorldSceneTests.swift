@@ -19,6 +19,29 @@ import Testing
         #expect(first.imagePath(permutation: 3) == "images/2/test-3776-0-3.png")
     }
 
+    @Test func kindCountsCountEachKindPerBoxUpToTheCap() throws {
+        func object(_ size: SceneSize, _ color: SceneColor, _ shape: SceneShape) -> SceneObject {
+            SceneObject(shape: shape, color: color, size: size, x: 10, y: 10)
+        }
+        let scene = Scene(boxes: [[object(.small, .yellow, .square), object(.small, .yellow, .square),
+                                   object(.small, .yellow, .square), object(.large, .blue, .circle)],
+                                  [], [object(.medium, .black, .triangle)]])
+        let names = ObjectWords.compound.allNames
+        #expect(Scene.kindCount == 27 && names.count == 27)
+        func slot(_ box: Int, _ name: String) throws -> Int { box * 27 + (try #require(names.firstIndex(of: name))) }
+        var expected = [Int](repeating: 0, count: 81)
+        expected[try slot(0, "smallyellowsquare")] = 2
+        expected[try slot(0, "largebluecircle")] = 1
+        expected[try slot(2, "mediumblacktriangle")] = 1
+        #expect(scene.kindCounts(cappedAt: 2) == expected)
+        expected[try slot(0, "smallyellowsquare")] = 1
+        #expect(scene.kindCounts(cappedAt: 1) == expected)
+        // A real NLVR scene: every object lands in its box's slots.
+        let nlvr = try #require(try NLVRSceneRecord.load(from: Self.nlvrFile).first).scene
+        #expect(nlvr.kindCounts(cappedAt: 9).reduce(0, +) == nlvr.objectCount)
+        for box in 0..<3 { #expect(nlvr.kindCounts(cappedAt: 9)[(box * 27)..<(box * 27 + 27)].reduce(0, +) == nlvr.boxes[box].count) }
+    }
+
     @Test func structuredRepRoundTripsThroughEncoding() throws {
         let lines = try String(contentsOf: Self.nlvrFile, encoding: .utf8).split(separator: "\n").prefix(50)
         for line in lines {

@@ -18,9 +18,18 @@ import Testing
         #expect(notes.contains { $0.hasPrefix("[seed 2/2] [eval vision_heavy]") })
         #expect(report.recipes.map(\.name) == ["none", "mlan", "mlan_v", "vision_heavy", "control"])
         for run in report.runs {
-            #expect(run.stages.map(\.name) == ["stage0_warmup", "stage0_pretrain", "stage1_align", "stage2_mlan", "stage2_mlan_v", "stage2_vision_heavy",
-                                                "stage2_control"])
+            #expect(run.stages.map(\.name) == ["stage0_warmup", "stage0_pretrain", "stage0_tower", "stage1_align", "stage2_mlan",
+                                                "stage2_mlan_v", "stage2_vision_heavy", "stage2_control"])
         }
+        // The tower learns before stage 1 (81 slots of 3 classes: cross-entropy starts near ln 3) and then stays
+        // frozen: stage 1 trains the projector alone, as LLaVA's does.
+        for run in report.runs {
+            let tower = try #require(run.stages.first { $0.name == "stage0_tower" }?.losses.first?.loss)
+            #expect(abs(tower - log(3)) < 0.5, "seed \(run.seed): first tower loss \(tower)")
+        }
+        let projector = 64 * 128 + 128 + 128 * 128 + 128
+        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(projector) trainable parameters") }.count == 2,
+                "\(notes.filter { $0.contains("[stage1_align] ") })")
         let heldOut = ["micro_existence_language", "micro_multiple_choice_language", "micro_boolean_statement_language",
                        "micro_existence_vision", "micro_multiple_choice_vision", "micro_boolean_statement_vision", "nlvr"]
         #expect(report.taskNames == heldOut + ["micro_counting_language", "micro_counting_vision"])
@@ -82,11 +91,17 @@ import Testing
         recipe.seeds = [42]
         recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
         recipe.warmupAfterCorpus = true
+        recipe.towerPretrain = nil  // the shipped default: the tower learns in stage 1, beside the projector
         let experiment = MicroExperiment(recipe: recipe, output: output)
         experiment.showsTrainingProgress = false
-        experiment.onNote = { _ in }
+        var notes: [String] = []
+        experiment.onNote = { notes.append($0) }
         let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
         #expect(report.runs.first?.stages.map(\.name) == ["stage0_pretrain", "stage0_warmup", "stage1_align", "stage2_mlan"])
+        let projector = 64 * 128 + 128 + 128 * 128 + 128
+        let stageOne = try #require(notes.first { $0.contains("[stage1_align] ") && $0.hasSuffix(" trainable parameters") })
+        let trainable = try #require(Int(stageOne.split(separator: " ").dropLast(2).last ?? ""))
+        #expect(trainable > projector, "\(stageOne)")
     }
 
     @Test func aControlMixtureTakesItsOwnSizeAndDose() throws {

@@ -30,7 +30,7 @@ struct MicroRecipeTests {
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 1, \"size\": 0}]}", "mixtures[0].size"),
         ("{\"control_per_cluster\": 0}", "control_per_cluster"),
         ("{\"vision_feature_layer\": 0}", "vision_feature_layer"),
-        ("{\"vision_feature_layer\": -4}", "vision_feature_layer"),
+        ("{\"vision_feature_layer\": -4}", "vision_feature_layer"), ("{\"tower_pretrain\": {\"epochs\": 0}}", "tower_pretrain"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
     ])
     func outOfRangeSettingsAreErrorsNamingTheField(json: String, field: String) {
@@ -62,6 +62,8 @@ struct MicroRecipeTests {
         let reading = try Self.load("{\"vision_feature_layer\": -1, \"align_trains_language_model\": true}")
         #expect(reading.visionFeatureLayer == -1 && reading.alignTrainsLanguageModel)
         #expect(MicroRecipe().visionFeatureLayer == -2 && !MicroRecipe().alignTrainsLanguageModel)
+        #expect(decoded.towerPretrain == MicroRecipe.quick.towerPretrain && decoded.towerPretrain != nil)
+        #expect(try Self.load("{\"tower_pretrain\": {\"epochs\": 7}}").towerPretrain?.epochs == 7)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
