@@ -177,16 +177,28 @@ public final class MicroExperiment {
         // The tower's pretraining, when the recipe asks for it: on the caption images, what each box holds.
         if let stage = recipe.towerPretrain {
             llava.freezeAll(except: [.visionTower])
-            let labelled = generator.captions(count: recipe.counts.captions).map { scene, record in
-                VisionTowerClassifier.example(id: record.id, image: record.images[0],
-                                              classes: scene.kindCounts(cappedAt: Self.kindCountClasses - 1))
+            let labelled = { (pairs: [(scene: Scene, record: InstructionRecord)]) in
+                pairs.map { scene, record in
+                    VisionTowerClassifier.example(id: record.id, image: record.images[0],
+                                                  classes: scene.kindCounts(cappedAt: Self.kindCountClasses - 1))
+                }
             }
             var rng = SplitMix64(seed: seed &+ 2)
             let classifier = try VisionTowerClassifier(tower: llava.visionTower, featureLayer: recipe.visionFeatureLayer,
                                                        slots: Scene.boxCount * Scene.kindCount,
                                                        classes: Self.kindCountClasses, images: pixels, rng: &rng)
-            prepared.stages.append(try train("stage0_tower", prepared, classifier, labelled, stage, profile: nil,
-                                             collator: VisionTowerClassifier.collator))
+            prepared.stages.append(try train("stage0_tower", prepared, classifier,
+                                             labelled(generator.captions(count: recipe.counts.captions)), stage,
+                                             profile: nil, collator: VisionTowerClassifier.collator))
+            // What the tower sees of the alignment probe's new scenes.
+            let probe = generator.probeCaptions(count: recipe.counts.evalPerCluster)
+            let probeExamples = labelled(probe)
+            let (slots, images) = try classifier.accuracy(on: probeExamples)
+            let labels = probeExamples.flatMap { $0.tokens.ids.dropFirst() }
+            let none = Double(labels.filter { $0 == 0 }.count) / Double(max(labels.count, 1))
+            note(String(format: "%@ [stage0_tower] on %d new scenes: %.1f%% of box-and-kind counts right (%.1f%% by "
+                        + "answering none throughout), every count right in %.1f%% of scenes", tag, probe.count,
+                        100 * slots, 100 * none, 100 * images))
         }
         // Stage 1: alignment on captions with the plain template. A tower not pretrained starts from scratch, so
         // it trains here too.

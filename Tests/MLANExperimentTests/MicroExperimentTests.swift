@@ -27,6 +27,7 @@ import Testing
             let tower = try #require(run.stages.first { $0.name == "stage0_tower" }?.losses.first?.loss)
             #expect(abs(tower - log(3)) < 0.5, "seed \(run.seed): first tower loss \(tower)")
         }
+        #expect(notes.filter { $0.contains("[stage0_tower] on 6 new scenes: ") && $0.contains("% of scenes") }.count == 2)
         let projector = 64 * 128 + 128 + 128 * 128 + 128
         #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(projector) trainable parameters") }.count == 2,
                 "\(notes.filter { $0.contains("[stage1_align] ") })")

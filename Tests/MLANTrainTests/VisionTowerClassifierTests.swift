@@ -56,6 +56,11 @@ import Testing
         let first = try #require(result.records.first?.loss)
         #expect(first > 0.4 && result.finalLoss < 0.05, "loss \(first) -> \(result.finalLoss)")
         #expect(classifier.tower.namedParameters().allSatisfy { $0.tensor.requiresGrad })
+        let accuracy = try classifier.accuracy(on: Self.examples)
+        #expect(accuracy.slots == 1 && accuracy.images == 1)
+        let swapped = [VisionTowerClassifier.example(id: "r", image: "red.png", classes: [0, 1, 1])] + Self.examples
+        let half = try classifier.accuracy(on: swapped)
+        #expect(abs(half.slots - 7.0 / 9) < 1e-12 && abs(half.images - 2.0 / 3) < 1e-12)
     }
 
     @Test func anExampleThatDoesNotFitIsAnErrorNamingIt() throws {

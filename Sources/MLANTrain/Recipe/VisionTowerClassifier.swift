@@ -71,6 +71,27 @@ public final class VisionTowerClassifier: TrainableModel {
     /// - Throws: `TrainError.invalidConfig` for a row that is not one image and `slots` classes in range,
     ///   `ImageError` for an image that cannot be read.
     public func loss(_ batch: Batch) throws -> Tensor {
+        let (pixels, targets) = try inputs(batch)
+        return try logits(pixels).reshaped([batch.count * slots, classes]).crossEntropy(targets: targets)
+    }
+
+    /// How often the most likely class is the answer on `examples`, without gradients: over all slots, and over
+    /// images (every slot right).
+    /// - Throws: as ``loss(_:)``.
+    public func accuracy(on examples: [Example]) throws -> (slots: Double, images: Double) {
+        let batch = try Self.collator.collate(examples)
+        let (pixels, targets) = try inputs(batch)
+        let values = try withoutGradients { try logits(pixels) }.scalars
+        let right = targets.indices.map { slot in
+            let scores = values[(slot * classes)..<((slot + 1) * classes)]
+            return scores.indices.max { scores[$0] < scores[$1] }! - slot * classes == targets[slot]
+        }
+        let images = stride(from: 0, to: right.count, by: slots).filter { right[$0..<($0 + slots)].allSatisfy { $0 } }
+        return (Double(right.filter { $0 }.count) / Double(right.count), Double(images.count) / Double(batch.count))
+    }
+
+    /// The batch's pixel values `[B, C, H, W]` and its targets, one per slot (-100 where a slot is not a target).
+    private func inputs(_ batch: Batch) throws -> (Tensor, [Int]) {
         var pixels: [Tensor] = [], targets: [Int] = []
         for row in 0..<batch.count {
             let ids = batch.inputIDs[row].prefix(batch.lengths[row])
@@ -83,6 +104,6 @@ public final class VisionTowerClassifier: TrainableModel {
             pixels.append(Tensor(shape: values.shape, scalars: values.values))
             targets += zip(ids.dropFirst(), batch.isTarget[row].dropFirst()).map { $1 ? $0 : -100 }
         }
-        return try logits(Tensor.stack(pixels)).reshaped([batch.count * slots, classes]).crossEntropy(targets: targets)
+        return (Tensor.stack(pixels), targets)
     }
 }
