@@ -104,28 +104,29 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(reach, reading))
     }
 
-    @Test func theVisionConfigIsTheDefaultRecipeWithAStageOneThatReads() throws {
+    @Test func theVisionConfigIsTheDefaultRecipeWithAPretrainedTowerAndAStageOneThatReads() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
         var vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
         let defaults = MicroRecipe()
-        #expect(vision.counts.captions >= 40 * defaults.counts.captions && vision.visionFeatureLayer == -1)
-        #expect(vision.align.learningRate > defaults.align.learningRate && !vision.alignTrainsLanguageModel)
-        (vision.counts.captions, vision.visionFeatureLayer, vision.align.learningRate)
-            = (defaults.counts.captions, defaults.visionFeatureLayer, defaults.align.learningRate)
+        let tower = try #require(vision.towerPretrain)
+        #expect(vision.counts.captions >= 8 * defaults.counts.captions && vision.visionFeatureLayer == -1)
+        #expect(vision.alignTrainsLanguageModel && tower.epochs > 1 && defaults.towerPretrain == nil)
+        (vision.counts.captions, vision.visionFeatureLayer, vision.alignTrainsLanguageModel, vision.towerPretrain)
+            = (defaults.counts.captions, defaults.visionFeatureLayer, defaults.alignTrainsLanguageModel, nil)
         #expect(try Self.sameSettings(vision, defaults))
     }
 
-    @Test func theReachVisionConfigIsTheReachRecipeWithTheReadingStageOneAndMLAN() throws {
+    @Test func theReachVisionConfigIsTheReachRecipeWithTheVisionStageOneAndMLAN() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
         var both = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision.json"))
         let reach = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach.json"))
         let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
-        #expect((both.counts.captions, both.visionFeatureLayer, both.align.learningRate)
-            == (vision.counts.captions, vision.visionFeatureLayer, vision.align.learningRate))
+        #expect((both.counts.captions, both.visionFeatureLayer, both.alignTrainsLanguageModel, both.towerPretrain, both.align)
+            == (vision.counts.captions, vision.visionFeatureLayer, vision.alignTrainsLanguageModel, vision.towerPretrain, vision.align))
         // mlan takes the whole language pool: 10 language files of train_per_cluster records each.
         #expect(both.mixtures == [.init(name: "mlan", languageFraction: 1, size: 10 * both.counts.trainPerCluster)] + reach.mixtures)
-        (both.counts.captions, both.visionFeatureLayer, both.align.learningRate, both.mixtures)
-            = (reach.counts.captions, reach.visionFeatureLayer, reach.align.learningRate, reach.mixtures)
+        (both.counts.captions, both.visionFeatureLayer, both.alignTrainsLanguageModel, both.towerPretrain, both.mixtures)
+            = (reach.counts.captions, reach.visionFeatureLayer, reach.alignTrainsLanguageModel, nil, reach.mixtures)
         #expect(try Self.sameSettings(both, reach))
     }
 
