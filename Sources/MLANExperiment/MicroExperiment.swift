@@ -174,31 +174,9 @@ public final class MicroExperiment {
                                          profile: nil))
         if recipe.warmupAfterCorpus { try warmUp() }
 
-        // The tower's pretraining, when the recipe asks for it: on the caption images, what each box holds.
         if let stage = recipe.towerPretrain {
             llava.freezeAll(except: [.visionTower])
-            let labelled = { (pairs: [(scene: Scene, record: InstructionRecord)]) in
-                pairs.map { scene, record in
-                    VisionTowerClassifier.example(id: record.id, image: record.images[0],
-                                                  classes: scene.kindCounts(cappedAt: Self.kindCountClasses - 1))
-                }
-            }
-            var rng = SplitMix64(seed: seed &+ 2)
-            let classifier = try VisionTowerClassifier(tower: llava.visionTower, featureLayer: recipe.visionFeatureLayer,
-                                                       slots: Scene.boxCount * Scene.kindCount,
-                                                       classes: Self.kindCountClasses, images: pixels, rng: &rng)
-            prepared.stages.append(try train("stage0_tower", prepared, classifier,
-                                             labelled(generator.captions(count: recipe.counts.captions)), stage,
-                                             profile: nil, collator: VisionTowerClassifier.collator))
-            // What the tower sees of the alignment probe's new scenes.
-            let probe = generator.probeCaptions(count: recipe.counts.evalPerCluster)
-            let probeExamples = labelled(probe)
-            let (slots, images) = try classifier.accuracy(on: probeExamples)
-            let labels = probeExamples.flatMap { $0.tokens.ids.dropFirst() }
-            let none = Double(labels.filter { $0 == 0 }.count) / Double(max(labels.count, 1))
-            note(String(format: "%@ [stage0_tower] on %d new scenes: %.1f%% of box-and-kind counts right (%.1f%% by "
-                        + "answering none throughout), every count right in %.1f%% of scenes", tag, probe.count,
-                        100 * slots, 100 * none, 100 * images))
+            try pretrainTower(llava.visionTower, stage, world: generator, seed: &prepared)
         }
         // Stage 1: alignment on captions with the plain template. A tower not pretrained starts from scratch, so
         // it trains here too.
@@ -318,6 +296,31 @@ public final class MicroExperiment {
 
     /// Classes of the tower's pretraining labels: none, one, or two and more objects of a kind in a box.
     static let kindCountClasses = 3
+
+    /// Pretrains `tower` as `stage0_tower`: on the caption images, a head over its `vision_feature_layer` learns
+    /// how many objects of each kind each box holds; then notes what it gets right on the probe's new scenes.
+    private func pretrainTower(_ tower: CLIPVisionModel, _ stage: TrainConfig, world: MicroWorld,
+                               seed: inout PreparedSeed) throws {
+        let labelled = { (pairs: [(scene: Scene, record: InstructionRecord)]) in
+            pairs.map { scene, record in
+                VisionTowerClassifier.example(id: record.id, image: record.images[0],
+                                              classes: scene.kindCounts(cappedAt: Self.kindCountClasses - 1))
+            }
+        }
+        var rng = SplitMix64(seed: seed.seed &+ 2)
+        let classifier = try VisionTowerClassifier(tower: tower, featureLayer: recipe.visionFeatureLayer,
+                                                   slots: Scene.boxCount * Scene.kindCount,
+                                                   classes: Self.kindCountClasses, images: seed.pixels, rng: &rng)
+        seed.stages.append(try train("stage0_tower", seed, classifier, labelled(world.captions(count: recipe.counts.captions)),
+                                     stage, profile: nil, collator: VisionTowerClassifier.collator))
+        let probe = labelled(world.probeCaptions(count: recipe.counts.evalPerCluster))
+        let (slots, images) = try classifier.accuracy(on: probe)
+        let labels = probe.flatMap { $0.tokens.ids.dropFirst() }
+        let none = Double(labels.filter { $0 == 0 }.count) / Double(max(labels.count, 1))
+        note(String(format: "%@ [stage0_tower] on %d new scenes: %.1f%% of box-and-kind counts right (%.1f%% by "
+                    + "answering none throughout), every count right in %.1f%% of scenes", seed.tag, probe.count,
+                    100 * slots, 100 * none, 100 * images))
+    }
 
     /// A corpus line's tokens and `</s>`; the first token and, with `.afterDescription`, the opening scene
     /// description are not targets. With `.answers` only a reading line's answers and `</s>` are, a fact line gives

@@ -108,7 +108,7 @@ public struct MicroRecipe: Codable, Sendable {
     /// (none, one, two or more), and is then thrown away. Stage 1 then trains only the projector, as LLaVA's does.
     /// nil (absent in JSON, the default): no pretraining, and stage 1 trains the tower from scratch.
     public var towerPretrain: TrainConfig?
-    /// Stage 1: alignment on captions (`plain` template); the projector and, from scratch here, the tower train.
+    /// Stage 1: alignment on captions (`plain` template); the projector and, unless pretrained, the tower train.
     public var align = MicroRecipe.stage(lr: 1e-3, epochs: 2)
     /// Stage 2: instruction tuning (`v1` template); projector and language model train, the tower is frozen.
     public var instruct = MicroRecipe.stage(lr: 2e-3, epochs: 4)
