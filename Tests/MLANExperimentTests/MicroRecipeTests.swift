@@ -116,6 +116,18 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(vision, defaults))
     }
 
+    @Test func theLongVisionConfigIsTheLongRecipeWithTheVisionStageOne() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var both = try MicroRecipe.load(from: configs.appendingPathComponent("micro-long-vision.json"))
+        let long = try MicroRecipe.load(from: configs.appendingPathComponent("micro-long.json"))
+        let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
+        #expect((both.counts.captions, both.visionFeatureLayer, both.alignTrainsLanguageModel, both.towerPretrain, both.align)
+            == (vision.counts.captions, vision.visionFeatureLayer, vision.alignTrainsLanguageModel, vision.towerPretrain, vision.align))
+        (both.counts.captions, both.visionFeatureLayer, both.alignTrainsLanguageModel, both.towerPretrain)
+            = (long.counts.captions, long.visionFeatureLayer, long.alignTrainsLanguageModel, nil)
+        #expect(try Self.sameSettings(both, long))
+    }
+
     @Test func theReachVisionConfigIsTheReachRecipeWithTheVisionStageOneAndMLAN() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
         var both = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision.json"))
