@@ -106,12 +106,12 @@ public final class MicroExperiment {
         let vision = recipe.vision
         note("\(tag) [world] generating the micro world (seed \(seed)) in \(worldURL.path)")
         let generator = try MicroWorld(seed: seed, imageSize: .init(width: vision.width, height: vision.imageSize),
-                                   scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
-                                   conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
-                                   lookupScenes: recipe.lookupScenes, judgementScenes: recipe.judgementScenes,
-                                   warmupInstructions: recipe.warmupInstructions,
-                                   controlPerCluster: recipe.mixtures.contains(where: \.control)
-                                       ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
+                                       scenes: try recipe.sceneGenerator(), corpusQuestions: recipe.corpusQuestions,
+                                       conjunctionLookups: recipe.conjunctionLookups, objectWords: recipe.objectWords,
+                                       lookupScenes: recipe.lookupScenes, judgementScenes: recipe.judgementScenes,
+                                       warmupInstructions: recipe.warmupInstructions,
+                                       controlPerCluster: recipe.mixtures.contains(where: \.control)
+                                           ? recipe.controlPerCluster ?? recipe.counts.trainPerCluster : 0)
         let world = try generator.write(to: worldURL, counts: recipe.counts)
         // Every mixture is drawn here, so one that does not fit the world's pools fails before stages 0 and 1.
         let mixtures = try Dictionary(uniqueKeysWithValues: recipe.mixtures.map {
