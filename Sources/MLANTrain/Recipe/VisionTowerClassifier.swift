@@ -83,11 +83,11 @@ public final class VisionTowerClassifier: TrainableModel {
         let (pixels, targets) = try inputs(batch)
         let values = try withoutGradients { try logits(pixels) }.scalars
         let right = targets.indices.map { slot in
-            let scores = values[(slot * classes)..<((slot + 1) * classes)]
-            return scores.indices.max { scores[$0] < scores[$1] }! - slot * classes == targets[slot]
+            let scores = Array(values[(slot * classes)..<((slot + 1) * classes)])
+            return scores.indices.max { scores[$0] < scores[$1] } == targets[slot]
         }
-        let images = stride(from: 0, to: right.count, by: slots).filter { right[$0..<($0 + slots)].allSatisfy { $0 } }
-        return (Double(right.filter { $0 }.count) / Double(right.count), Double(images.count) / Double(batch.count))
+        let perfect = stride(from: 0, to: right.count, by: slots).filter { right[$0..<($0 + slots)].allSatisfy { $0 } }
+        return (Double(right.filter { $0 }.count) / Double(right.count), Double(perfect.count) / Double(batch.count))
     }
 
     /// The batch's pixel values `[B, C, H, W]` and its targets, one per slot (-100 where a slot is not a target).
