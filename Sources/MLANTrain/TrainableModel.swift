@@ -10,6 +10,14 @@ public protocol TrainableModel: Module {
     func loss(_ batch: Batch) throws -> Tensor
     /// How many model positions one image takes (0 for a text-only model); used for accounting.
     var imageTokenCount: Int { get }
+    /// Whether an example's ids other than image placeholders are text the model reads (true by default); false
+    /// when they are labels only, which then count as no text tokens.
+    var readsText: Bool { get }
+}
+
+extension TrainableModel {
+    /// True: ids are tokens the model reads.
+    public var readsText: Bool { true }
 }
 
 extension LlamaForCausalLM: TrainableModel {

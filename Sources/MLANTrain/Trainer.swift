@@ -248,7 +248,7 @@ public final class Trainer {
             for (row, length) in batch.lengths.enumerated() {
                 let imageTokens = batch.images[row].count * model.imageTokenCount
                 let placeholders = collator.imagePlaceholder.map { p in batch.inputIDs[row].prefix(length).filter { $0 == p }.count } ?? 0
-                let text = length - placeholders
+                let text = model.readsText ? length - placeholders : 0
                 report.examples += 1
                 report.textTokens += text
                 report.imageTokens += imageTokens

@@ -55,6 +55,8 @@ import Testing
         let result = try trainer.run(resume: false)
         let first = try #require(result.records.first?.loss)
         #expect(first > 0.4 && result.finalLoss < 0.05, "loss \(first) -> \(result.finalLoss)")
+        let patches = classifier.tower.config.numPatches
+        #expect(result.efficiency.textTokens == 0 && result.efficiency.imageTokens == 60 * Self.examples.count * patches)
         #expect(classifier.tower.namedParameters().allSatisfy { $0.tensor.requiresGrad })
         let accuracy = try classifier.accuracy(on: Self.examples)
         #expect(accuracy.slots == 1 && accuracy.images == 1)

@@ -48,6 +48,8 @@ public final class VisionTowerClassifier: TrainableModel {
 
     /// The tower's patches per image.
     public var imageTokenCount: Int { tower.config.numPatches }
+    /// False: an example's ids are the image's labels, not text.
+    public var readsText: Bool { false }
 
     /// The example of one image and its answers, one class per slot.
     public static func example(id: String, image: String, classes: [Int]) -> Example {
