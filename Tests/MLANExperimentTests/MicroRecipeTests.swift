@@ -146,6 +146,22 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(stripped, reach))
     }
 
+    @Test func theDosedVisionConfigIsTheVisionRecipeWithMoreImagesAndADosedControl() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        var dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision-dosed.json"))
+        let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
+        let (tower, parentTower) = (try #require(dosed.towerPretrain), try #require(vision.towerPretrain))
+        // Four times the images at about the same number of tower steps.
+        #expect(dosed.counts.captions == 4 * vision.counts.captions)
+        #expect(abs(dosed.counts.captions * tower.epochs - vision.counts.captions * parentTower.epochs)
+            <= vision.counts.captions * parentTower.epochs / 10)
+        let control = try #require(dosed.mixtures.first { $0.control })
+        #expect((control.size ?? 0) > dosed.mixtureSize && (dosed.controlPerCluster ?? 0) > dosed.counts.trainPerCluster)
+        (dosed.counts.captions, dosed.towerPretrain, dosed.controlPerCluster) = (vision.counts.captions, parentTower, nil)
+        for index in dosed.mixtures.indices where dosed.mixtures[index].control { dosed.mixtures[index].size = nil }
+        #expect(try Self.sameSettings(dosed, vision))
+    }
+
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
         let recipe = MicroRecipe()
         #expect(recipe.objectWords == .compound)
