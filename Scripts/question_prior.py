@@ -6,10 +6,10 @@ Usage: python Scripts/question_prior.py RUN MIXTURE
 The baseline answers each evaluated document of a micro-world task with the answer the world most often gives to
 the same question in its training and control records of that cluster (both modalities: the question text is
 the same in both), with the scene removed (the `<image>` line, or the `Scene:`/`Context:` line) and the order of
-lettered options removed; a text answer is then mapped to the document's letter. A model that learned only
-which answer goes with which question scores about this baseline; one that reads the scene can beat it. It is a
-property of the world's tasks, not of the mixture, so held-out cells have one too when the world wrote control
-records for them. A question the records never ask falls back to the cluster's most frequent answer.
+lettered options removed; with options, it names the letter of the offered option most often given. A model that
+learned only which answer goes with which question scores about this baseline; one that reads the scene can beat
+it. It is a property of the world's tasks, not of the mixture, so held-out cells have one too when the world
+wrote control records for them. A question the records never ask falls back to the cluster's answers overall.
 
 Reads RUN/seed-N/world/{train,control,eval}/CLUSTER_MODALITY.json and
 RUN/seed-N/samples/MIXTURE/samples_micro_TASK.jsonl (the model's answers). Prints per task: the baseline and
@@ -50,6 +50,15 @@ def load(path, what):
         sys.exit(f"{path}: cannot read the {what}: {error}")
 
 
+def best_answer(counts, prompt):
+    """The most frequent answer in `counts`; for a prompt with lettered options, the letter of the most frequent
+    answer among the options (the first option when none was ever given)."""
+    letters = {text.strip().lower(): letter for letter, text in OPTION.findall(prompt)}
+    if not letters:
+        return counts.most_common(1)[0][0]
+    return max(letters.items(), key=lambda option: counts[option[0]])[1]
+
+
 def seed_scores(seed, mixture):
     """{task: (baseline accuracy, model accuracy, share of answers equal to the baseline's)} for one seed."""
     world, results = seed / "world", {}
@@ -78,8 +87,7 @@ def seed_scores(seed, mixture):
             if document is None:
                 sys.exit(f"{samples}: record {index}: doc_id {row.get('doc_id')!r} is not in world/eval/{task}.json")
             prompt = document["conversations"][0]["value"]
-            guess = (by_question.get(question(prompt)) or overall).most_common(1)[0][0]
-            guess = {text.lower(): letter for letter, text in OPTION.findall(prompt)}.get(guess, guess)
+            guess = best_answer(by_question.get(question(prompt)) or overall, prompt)
             gold, given = row["target"][0].lower(), next(iter(row["filtered"].values())).lower()
             hits += guess.lower() == gold
             agreements += guess.lower() == given
