@@ -15,7 +15,8 @@ Reads RUN/seed-N/world/{train,control,eval}/CLUSTER_MODALITY.json and
 RUN/seed-N/samples/MIXTURE/samples_micro_TASK.jsonl (the model's answers). Prints per task: the baseline and
 the model per seed, the share of documents where the model gives the baseline's answer, and the model's lead
 over the baseline as mean ± sample standard deviation over seeds. Tasks without training or control records
-have no baseline and are left out.
+have no baseline and are left out. The demo's table shows the same baseline per cell (`question only`, from
+MLANExperiment's QuestionOnlyBaseline); this script adds the per-seed view and "same answer" for older runs.
 """
 import collections
 import json
@@ -53,9 +54,10 @@ def load(path, what):
 def best_answer(counts, prompt):
     """The most frequent answer in `counts`; for a prompt with lettered options, the letter of the most frequent
     answer among the options (the first option when none was ever given)."""
-    letters = {text.strip().lower(): letter for letter, text in OPTION.findall(prompt)}
+    letters = {answer(text): letter for letter, text in OPTION.findall(prompt)}
     if not letters:
-        return counts.most_common(1)[0][0]
+        # Ties go to the alphabetically first answer, as the demo's table breaks them.
+        return min(counts.items(), key=lambda item: (-item[1], item[0]))[0] if counts else ""
     return max(letters.items(), key=lambda option: counts[option[0]])[1]
 
 

@@ -37,8 +37,8 @@ extension ExperimentReport {
         var rows = ["<table><tr><th>recipe</th>" + tasks.map { "<th>\(Self.escape(Self.label($0)))</th>" }.joined()
             + (averages ? "<th>language avg</th><th>vision avg</th><th>overall</th><th>train s</th><th>cost vs vision-heavy</th>" : "")
             + "</tr>"]
-        for (name, value) in [("chance", \TaskCell.chance), ("majority", \TaskCell.majority)] {
-            let cells = baselineRow(name, tasks) { $0[keyPath: value] }.map { "<td>\(Self.escape($0))</td>" }.joined()
+        for (name, value) in baselines {
+            let cells = baselineRow(name, tasks, value).map { "<td>\(Self.escape($0))</td>" }.joined()
             rows.append("<tr class=\"baseline\">" + cells + (averages ? String(repeating: "<td></td>", count: 5) : "") + "</tr>")
         }
         for recipe in recipes {

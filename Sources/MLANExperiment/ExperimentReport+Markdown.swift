@@ -20,11 +20,26 @@ extension ExperimentReport {
         return Self.format(cell.accuracy) + (cell.heldOut ? "" : " (seen)")
     }
 
-    /// A baseline row (`chance` or `majority`) for `tasks`.
-    func baselineRow(_ name: String, _ tasks: [String], _ value: (TaskCell) -> Double) -> [String] {
+    /// A baseline row for `tasks` ("–" where a task has no such baseline).
+    func baselineRow(_ name: String, _ tasks: [String], _ value: (TaskCell) -> Double?) -> [String] {
         [name] + tasks.map { task in
-            recipes.first?.cells.first { $0.task == task }.map { String(format: "%.3f", value($0)) } ?? "–"
+            recipes.first?.cells.first { $0.task == task }.flatMap(value).map { String(format: "%.3f", $0) } ?? "–"
         }
+    }
+
+    /// The baselines shown beside the cells: chance, majority, and the question-only baseline when a task has one.
+    var baselines: [(name: String, value: (TaskCell) -> Double?)] {
+        let rows: [(name: String, value: (TaskCell) -> Double?)] = [("chance", { $0.chance }), ("majority", { $0.majority })]
+        let asked = recipes.contains { $0.cells.contains { $0.questionOnly != nil } }
+        return rows + (asked ? [("question only", { $0.questionOnly })] : [])
+    }
+
+    /// The highest baseline of `cell`: what it must beat to show a skill.
+    static func bar(_ cell: TaskCell) -> Double { max(cell.chance, cell.majority, cell.questionOnly ?? 0) }
+
+    /// The baselines a cell is compared with, as the findings name them.
+    private var barName: String {
+        baselines.count > 2 ? "chance, majority and the question-only baseline" : "chance and majority"
     }
 
     /// The results as Markdown: the zero-shot table with cost, the modality-transfer table, baselines beside
@@ -35,7 +50,9 @@ extension ExperimentReport {
                      "Seeds \(seedList) (each seeds the world, the initialisation and the data order). Cells: mean ± standard "
                          + "deviation over the seeds of exact-match accuracy under MLANEval's `mlan` protocol (assistant prefill, "
                          + "first clause, option text to letter, yes/no normalisation, exact match ignoring case and punctuation). "
-                         + "`chance` is uniform guessing over each task's answers, `majority` always gives its most frequent answer. "
+                         + "`chance` is uniform guessing over each task's answers, `majority` always gives its most frequent answer, "
+                         + "`question only` (where shown) the answer the world's training records most often give to the same "
+                         + "question without the scene. "
                          + "A cell marked (seen) is a task the mixture's manifest shows as trained; it is never averaged.", "",
                      "## Zero-shot: held-out clusters and real NLVR", ""]
         let held = heldOutTasks
@@ -43,8 +60,8 @@ extension ExperimentReport {
                                                            "train tokens (text+image)", "GFLOP", "train s", "cost vs vision-heavy"]
         lines.append("| " + header.joined(separator: " | ") + " |")
         lines.append("|" + Array(repeating: "---|", count: header.count).joined())
-        for (name, value) in [("chance", \TaskCell.chance), ("majority", \TaskCell.majority)] {
-            let row = baselineRow(name, held) { $0[keyPath: value] } + groupBaselines(value) + ["", "", "", ""]
+        for (name, value) in baselines {
+            let row = baselineRow(name, held, value) + groupBaselines(value) + ["", "", "", ""]
             lines.append("| " + row.joined(separator: " | ") + " |")
         }
         for recipe in recipes {
@@ -64,8 +81,9 @@ extension ExperimentReport {
             let header = ["recipe"] + transfer.map(Self.label)
             lines.append("| " + header.joined(separator: " | ") + " |")
             lines.append("|" + Array(repeating: "---|", count: header.count).joined())
-            lines.append("| " + baselineRow("chance", transfer, \.chance).joined(separator: " | ") + " |")
-            lines.append("| " + baselineRow("majority", transfer, \.majority).joined(separator: " | ") + " |")
+            for (name, value) in baselines {
+                lines.append("| " + baselineRow(name, transfer, value).joined(separator: " | ") + " |")
+            }
             for recipe in recipes {
                 lines.append("| " + ([recipe.name] + transfer.map { cellText(recipe, $0) }).joined(separator: " | ") + " |")
             }
@@ -87,12 +105,13 @@ extension ExperimentReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The mean chance (or majority) of the zero-shot cells in each average, for the average columns.
-    private func groupBaselines(_ value: KeyPath<TaskCell, Double>) -> [String] {
+    /// The mean baseline of the zero-shot cells in each average, for the average columns ("–" when a cell has none).
+    private func groupBaselines(_ value: (TaskCell) -> Double?) -> [String] {
         let cells = (recipes.first?.cells ?? []).filter { $0.block == .heldOut }
         return [{ $0.modality == "language" }, { $0.modality == "vision" }, { (_: TaskCell) in true }].map { keep in
-            let picked = cells.filter(keep)
-            return picked.isEmpty ? "–" : String(format: "%.3f", picked.map { $0[keyPath: value] }.reduce(0, +) / Double(picked.count))
+            let values = cells.filter(keep).map(value)
+            guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return "–" }
+            return String(format: "%.3f", values.compactMap { $0 }.reduce(0, +) / Double(values.count))
         }
     }
 
@@ -115,17 +134,17 @@ extension ExperimentReport {
         }
         for recipe in recipes {
             let cells = recipe.cells.filter { $0.block == .heldOut && $0.heldOut }
-            let above = cells.filter { $0.mean - $0.std > max($0.chance, $0.majority) }.map { Self.label($0.task) }
+            let above = cells.filter { $0.mean - $0.std > Self.bar($0) }.map { Self.label($0.task) }
             let below = cells.filter { $0.mean + $0.std < $0.chance }.map { Self.label($0.task) }
-            out.append("\(recipe.name): above chance and majority beyond the spread on "
+            out.append("\(recipe.name): above \(barName) beyond the spread on "
                 + (above.isEmpty ? "no held-out task" : above.joined(separator: ", "))
                 + (below.isEmpty ? "" : "; below chance on " + below.joined(separator: ", ")) + ".")
             // A positive control trained on held-out clusters: can the model learn them at all?
             let seen = recipe.cells.filter { $0.block == .heldOut && !$0.heldOut }
             if !seen.isEmpty {
-                let learned = seen.filter { $0.mean - $0.std > max($0.chance, $0.majority) }.map { Self.label($0.task) }
-                out.append("\(recipe.name), trained on \(seen.count) held-out tasks (seen, never averaged): above chance "
-                    + "and majority beyond the spread on " + (learned.isEmpty ? "none of them" : learned.joined(separator: ", ")) + ".")
+                let learned = seen.filter { $0.mean - $0.std > Self.bar($0) }.map { Self.label($0.task) }
+                out.append("\(recipe.name), trained on \(seen.count) held-out tasks (seen, never averaged): above "
+                    + "\(barName) beyond the spread on " + (learned.isEmpty ? "none of them" : learned.joined(separator: ", ")) + ".")
             }
         }
         if let mlan = summary("mlan"), let none = summary("none") {

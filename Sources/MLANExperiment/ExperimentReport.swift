@@ -92,12 +92,15 @@ public struct TaskCell: Codable, Sendable {
     public var chance: Double
     /// Mean over seeds of the majority baseline.
     public var majority: Double
+    /// Mean over seeds of the question-only baseline (nil unless every seed has one).
+    public var questionOnly: Double?
 
     /// The accuracy as a statistic.
     public var accuracy: SeedStatistic { SeedStatistic(perSeed) }
 
     enum CodingKeys: String, CodingKey {
         case task, cluster, modality, block, heldOut = "held_out", perSeed = "per_seed", mean, std, chance, majority
+        case questionOnly = "question_only"
     }
 }
 
@@ -162,7 +165,9 @@ public struct ExperimentReport: Codable, Sendable {
                                 heldOut: scores.allSatisfy(\.zeroShot), perSeed: accuracy.perSeed, mean: accuracy.mean,
                                 std: accuracy.std,
                                 chance: scores.map(\.chance).reduce(0, +) / Double(scores.count),
-                                majority: scores.map(\.majority).reduce(0, +) / Double(scores.count))
+                                majority: scores.map(\.majority).reduce(0, +) / Double(scores.count),
+                                questionOnly: scores.allSatisfy { $0.questionOnly != nil }
+                                    ? scores.compactMap(\.questionOnly).reduce(0, +) / Double(scores.count) : nil)
             }
             var averages: [String: SeedStatistic] = [:]
             for (key, modality) in [("language", "language"), ("vision", "vision"), ("overall", nil)] as [(String, String?)] {

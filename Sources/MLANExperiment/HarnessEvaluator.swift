@@ -56,11 +56,12 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
             guard let primary = result.primary, primary.value.isFinite else {
                 throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
             }
-            let baseline = try Self.baselines(evalTask, options: options)
+            let questionOnly = task.questionOnlyRecords.isEmpty ? nil : try QuestionOnlyBaseline(files: task.questionOnlyRecords)
+            let baseline = try Self.baselines(evalTask, options: options, questionOnly: questionOnly)
             return TaskScore(name: task.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
                              block: task.block, zeroShot: result.zeroShot, accuracy: primary.value,
                              stderr: primary.standardError ?? 0, documents: result.effectiveCount,
-                             chance: baseline.chance, majority: baseline.majority)
+                             chance: baseline.chance, majority: baseline.majority, questionOnly: baseline.questionOnly)
         }
     }
 
@@ -83,31 +84,38 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
     }
 
     /// Chance (uniform guessing over each document's choices, or over the distinct gold answers when a task has
-    /// no choices) and majority (always the most frequent gold answer) accuracies over the documents `options`
-    /// selects.
+    /// no choices), majority (always the most frequent gold answer) and, given `questionOnly`, that baseline's
+    /// accuracies over the documents `options` selects.
     /// - Throws: the task's document errors.
-    static func baselines(_ task: any EvalTask, options: EvalOptions) throws -> (chance: Double, majority: Double) {
-        try openedBaselines(task, options: options)
+    static func baselines(_ task: any EvalTask, options: EvalOptions, questionOnly: QuestionOnlyBaseline? = nil) throws
+        -> (chance: Double, majority: Double, questionOnly: Double?) {
+        try openedBaselines(task, options: options, questionOnly: questionOnly)
     }
 
-    private static func openedBaselines<Task: EvalTask>(_ task: Task, options: EvalOptions) throws -> (chance: Double, majority: Double) {
+    private static func openedBaselines<Task: EvalTask>(_ task: Task, options: EvalOptions, questionOnly: QuestionOnlyBaseline?)
+        throws -> (chance: Double, majority: Double, questionOnly: Double?) {
         let documents = try task.documents()
         let selected = try options.selectedIndices(total: documents.count)
-        var golds: [String] = [], choiceCounts: [Int] = []
+        var golds: [String] = [], choiceCounts: [Int] = [], guesses: [String] = []
         for index in selected {
             let instance = try task.instance(for: documents[index], index: index)
             switch instance.kind {
-            case .generation(_, let choices, let targets, _):
+            case .generation(let request, let choices, let targets, _):
                 golds.append(Self.normalized(targets.first ?? ""))
                 choiceCounts.append(choices.count)
-            case .multipleChoice(_, let choices, let gold):
+                if let questionOnly { guesses.append(Self.normalized(questionOnly.answer(to: Self.question(request.prompt)))) }
+            case .multipleChoice(let requests, let choices, let gold):
                 golds.append(String(gold.first ?? 0))
                 choiceCounts.append(choices.count)
+                if let questionOnly, let context = requests.first?.context {
+                    let guess = Self.normalized(questionOnly.answer(to: Self.question(context)))
+                    guesses.append(choices.firstIndex { Self.normalized($0) == guess }.map(String.init) ?? "")
+                }
             case .loglikelihood, .rolling:
                 throw ExperimentError.invalidSetting(field: task.name, reason: "has no answers to guess among")
             }
         }
-        guard !golds.isEmpty else { return (0, 0) }
+        guard !golds.isEmpty else { return (0, 0, questionOnly == nil ? nil : 0) }
         let frequencies = Dictionary(golds.map { ($0, 1) }, uniquingKeysWith: +)
         let majority = Double(frequencies.values.max() ?? 0) / Double(golds.count)
         let chance: Double
@@ -116,7 +124,16 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
         } else {
             chance = 1 / Double(frequencies.count)
         }
-        return (chance, majority)
+        let hits = zip(guesses, golds).filter { $0 == $1 }.count
+        return (chance, majority, questionOnly == nil ? nil : Double(hits) / Double(golds.count))
+    }
+
+    /// The question a prompt asks: its text, or its last user turn.
+    private static func question(_ prompt: Prompt) -> String {
+        switch prompt.content {
+        case .text(let text): return text
+        case .conversation(let turns): return turns.last { $0.role == .user }?.text ?? ""
+        }
     }
 
     /// Lower case, trimmed: how exact match (ignoring case) compares answers.

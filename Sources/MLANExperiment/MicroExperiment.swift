@@ -262,18 +262,20 @@ public final class MicroExperiment {
     }
 
     /// The micro-world tasks (held-out clusters in both modalities, then the transfer clusters' language and
-    /// vision versions) and the real-NLVR task (none when `nlvrLimit` is 0).
+    /// vision versions) and the real-NLVR task (none when `nlvrLimit` is 0). Each micro-world task's question-only
+    /// baseline draws on its cluster's training and control files in both modalities (the questions are the same).
     private func tasks(world: MicroWorldManifest, at folder: URL) -> (world: [ExperimentTask], nlvr: [ExperimentTask]) {
         let files = world.evaluationFiles.compactMap { file -> (MicroWorldManifest.TaskFile, String)? in
             file.taskDefinition.map { (file, $0) }
         }
-        let heldOut = files.filter { $0.0.heldOut }.map {
-            ExperimentTask(name: "micro_\($0.0.name)", source: .definition(folder.appendingPathComponent($0.1)), block: .heldOut)
+        func task(_ file: MicroWorldManifest.TaskFile, _ definition: String, _ block: TaskBlock) -> ExperimentTask {
+            let records = (world.trainingFiles + world.controlFiles).filter { $0.taskCluster == file.taskCluster }
+            return ExperimentTask(name: "micro_\(file.name)", source: .definition(folder.appendingPathComponent(definition)),
+                                  block: block, questionOnlyRecords: records.map { folder.appendingPathComponent($0.path) })
         }
+        let heldOut = files.filter { $0.0.heldOut }.map { task($0.0, $0.1, .heldOut) }
         let transfer = recipe.transferClusters.flatMap { cluster in
-            files.filter { $0.0.taskCluster == cluster }.map {
-                ExperimentTask(name: "micro_\($0.0.name)", source: .definition(folder.appendingPathComponent($0.1)), block: .transfer)
-            }
+            files.filter { $0.0.taskCluster == cluster }.map { task($0.0, $0.1, .transfer) }
         }
         let nlvr = recipe.nlvrLimit > 0 ? [ExperimentTask(name: "nlvr", source: .builtin("nlvr"), block: .heldOut)] : []
         return (heldOut + transfer, nlvr)

@@ -27,12 +27,15 @@ public struct ExperimentTask: Sendable, Codable, Equatable {
     public var source: Source
     /// The table block it is reported in.
     public var block: TaskBlock
+    /// Training records the question-only baseline is drawn from (``QuestionOnlyBaseline``); empty: no such baseline.
+    public var questionOnlyRecords: [URL]
 
     /// A task of `block`.
-    public init(name: String, source: Source, block: TaskBlock) {
+    public init(name: String, source: Source, block: TaskBlock, questionOnlyRecords: [URL] = []) {
         self.name = name
         self.source = source
         self.block = block
+        self.questionOnlyRecords = questionOnlyRecords
     }
 }
 
@@ -59,10 +62,12 @@ public struct TaskScore: Sendable, Codable, Equatable {
     public var chance: Double
     /// Accuracy of always giving the most frequent gold answer of the evaluated documents.
     public var majority: Double
+    /// Accuracy of the question-only baseline on the evaluated documents (nil: the task has no training records).
+    public var questionOnly: Double?
 
     /// A score; see the properties.
     public init(name: String, cluster: String, modality: String, block: TaskBlock, zeroShot: Bool, accuracy: Double,
-                stderr: Double, documents: Int, chance: Double, majority: Double) {
+                stderr: Double, documents: Int, chance: Double, majority: Double, questionOnly: Double? = nil) {
         self.name = name
         self.cluster = cluster
         self.modality = modality
@@ -73,6 +78,7 @@ public struct TaskScore: Sendable, Codable, Equatable {
         self.documents = documents
         self.chance = chance
         self.majority = majority
+        self.questionOnly = questionOnly
     }
 }
 

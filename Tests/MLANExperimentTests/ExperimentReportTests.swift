@@ -47,6 +47,20 @@ struct ExperimentReportTests {
         #expect(report.findings.contains { $0.hasPrefix("mlan: above chance and majority beyond the spread on a_language") })
     }
 
+    @Test func aCellAtItsQuestionOnlyBaselineIsNotCalledAboveIt() throws {
+        func run(_ seed: UInt64) -> SeedRun {
+            var read = Self.score("a_language", "language", 0.9), blind = Self.score("b_vision", "vision", 0.8)
+            (read.questionOnly, blind.questionOnly) = (0.7, 0.8)
+            return SeedRun(seed: seed, stages: [], recipes: [RecipeRun(name: "mlan", languageFraction: 1, scores: [read, blind],
+                                                                       training: nil)])
+        }
+        let report = ExperimentReport(recipe: .quick, runs: [run(1), run(2)], wallSeconds: 1)
+        #expect(report.recipes[0].cells.map(\.questionOnly) == [0.7, 0.8])
+        #expect(report.findings.contains("mlan: above chance, majority and the question-only baseline beyond the spread on a_language."))
+        #expect(report.markdown.contains("| question only | 0.700 | 0.800 | 0.700 | 0.800 | 0.750 |"))
+        #expect(report.html.contains("<td>question only</td><td>0.700</td>"))
+    }
+
     @Test func resultsJSONHoldsTheKeysTheIssueAsksFor() throws {
         let report = ExperimentReport(recipe: .quick, runs: [Self.run(1, none: [0.5, 0.4, 0.1], mlan: [0.9, 0.5, 0.3])], wallSeconds: 3)
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any]

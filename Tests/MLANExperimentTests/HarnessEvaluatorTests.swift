@@ -78,6 +78,23 @@ struct HarnessEvaluatorTests {
         #expect(scores[2].block == .transfer)
     }
 
+    @Test func theQuestionOnlyBaselineIsScoredOnTheEvaluatedDocuments() throws {
+        let (folder, manifest) = try TinyWorld.written.get()
+        let records = manifest.trainingFiles.filter { $0.taskCluster == "counting" }.map { folder.appendingPathComponent($0.path) }
+        var task = TinyWorld.task(.counting, .vision, block: .transfer)
+        task.questionOnlyRecords = records
+        let baseline = try QuestionOnlyBaseline(files: records)
+        // A scorer that gives the baseline's answer scores exactly the baseline; the oracle beats it.
+        let blind = Self.scorer { baseline.answer(to: $0) + "\"" }
+        let scores = try Self.evaluator.evaluate(scorer: blind, tasks: [task, TinyWorld.task(.counting, .language)], limit: 12,
+                                                 seed: 4, trainingManifest: nil)
+        let questionOnly = try #require(scores[0].questionOnly)
+        #expect(abs(scores[0].accuracy - questionOnly) < 1e-12 && questionOnly < 1)
+        #expect(scores[1].questionOnly == nil)
+        let oracle = try Self.evaluator.evaluate(scorer: Self.oracle, tasks: [task], limit: 12, seed: 4, trainingManifest: nil)
+        #expect(oracle[0].accuracy == 1 && oracle[0].questionOnly == questionOnly)
+    }
+
     @Test func theManifestDecidesWhatIsZeroShotAndALeakedClusterIsCaught() throws {
         _ = try TinyWorld.written.get()
         let leaked = try Self.manifest(trainedOn: ["counting", "existence"])
