@@ -51,12 +51,17 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
                                   trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
                                   allowSeenTasks: true, template: templateName)
         let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: progress)).run(evalTasks)
+        var questionOnlyBaselines: [[URL]: QuestionOnlyBaseline] = [:]  // a cluster's two modalities share their records
         return try zip(zip(tasks, evalTasks), report.tasks).map { pair, result in
             let (task, evalTask) = pair
             guard let primary = result.primary, primary.value.isFinite else {
                 throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
             }
-            let questionOnly = task.questionOnlyRecords.isEmpty ? nil : try QuestionOnlyBaseline(files: task.questionOnlyRecords)
+            var questionOnly: QuestionOnlyBaseline?
+            if !task.questionOnlyRecords.isEmpty {
+                questionOnly = try questionOnlyBaselines[task.questionOnlyRecords] ?? QuestionOnlyBaseline(files: task.questionOnlyRecords)
+                questionOnlyBaselines[task.questionOnlyRecords] = questionOnly
+            }
             let baseline = try Self.baselines(evalTask, options: options, questionOnly: questionOnly)
             return TaskScore(name: task.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
                              block: task.block, zeroShot: result.zeroShot, accuracy: primary.value,
