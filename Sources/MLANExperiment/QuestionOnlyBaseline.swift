@@ -2,8 +2,8 @@ import Foundation
 import MLANData
 
 /// The question-only baseline of a task: each document gets the answer that training records most often give to
-/// the same question, the scene removed (an `<image>` line, or a first `Scene:`/`Context:` line); with lettered
-/// options (`A: blue`), the letter of the offered option most often given. A model that learned which answer goes
+/// the same question, the scene removed (an `<image>` line, or a first line opening with ``MicroPrompt``'s scene
+/// label); with lettered options (`A: blue`), the letter of the offered option most often given. A model that learned which answer goes
 /// with which question and never read the scene scores about this; one that reads the scene can beat it.
 /// `Scripts/question_prior.py` computes the same from a finished run's files.
 public struct QuestionOnlyBaseline: Sendable, Equatable {
@@ -42,7 +42,9 @@ public struct QuestionOnlyBaseline: Sendable, Equatable {
     static func question(of prompt: String) -> String {
         var lines = prompt.replacingOccurrences(of: InstructionRecord.imageToken + "\n", with: "")
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let first = lines.first, first.hasPrefix("Scene:") || first.hasPrefix("Context:") { lines.removeFirst() }
+        if let first = lines.first, first.hasPrefix(MicroPrompt.sceneLabel) || first.hasPrefix(MicroPrompt.contextLabel) {
+            lines.removeFirst()
+        }
         return lines.filter { optionLine($0) == nil }.joined(separator: "\n")
     }
 

@@ -20,6 +20,8 @@ public enum MicroPrompt {
     public static let chooseInstruction = " Choose the best option from below:\n"
     /// What follows a statement.
     public static let trueFalseInstruction = " True or false?"
+    /// The labels that open the scene's description in a language prompt (`Context: ` in multiple choice).
+    public static let sceneLabel = "Scene: ", contextLabel = "Context: "
     /// The instructions only held-out clusters use; no training file contains any of them (compared ignoring
     /// case), so a held-out prompt is new to every tuned model.
     public static let heldOutInstructions = [yesNoInstruction, "Choose the best option from below:", "True or false?"]
@@ -42,14 +44,14 @@ public enum MicroPrompt {
     public static func userTurn(_ cluster: MicroTaskCluster, query: SceneQuery, scene: Scene,
                                 modality: MicroModality, words: ObjectWords = .separate) -> String {
         let description = SceneDescriber.description(scene, words: words)
-        let lead = modality == .vision ? InstructionRecord.imageToken + "\n" : "Scene: \(description)\n"
+        let lead = modality == .vision ? InstructionRecord.imageToken + "\n" : sceneLabel + description + "\n"
         switch cluster {
         case .counting, .attribute, .spatial, .comparison, .shortAnswer:
             return lead + query.question + "\n" + shortAnswerInstruction
         case .existence:
             return lead + yesNoInstruction + "\n" + query.question + "\n"
         case .multipleChoice:
-            let context = modality == .vision ? InstructionRecord.imageToken + "\n" : "Context: \(description)\n"
+            let context = modality == .vision ? InstructionRecord.imageToken + "\n" : contextLabel + description + "\n"
             guard case .choice(_, let options) = query else {
                 preconditionFailure("a multiple-choice prompt needs a .choice query, got \(query)")
             }
