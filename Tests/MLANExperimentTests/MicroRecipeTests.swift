@@ -148,18 +148,37 @@ struct MicroRecipeTests {
 
     @Test func theDosedVisionConfigIsTheVisionRecipeWithMoreImagesAndADosedControl() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
-        var dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision-dosed.json"))
+        var dosed = try Self.withoutTheExtraImages(
+            MicroRecipe.load(from: configs.appendingPathComponent("micro-vision-dosed.json")),
+            parent: MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json")))
         let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
-        let (tower, parentTower) = (try #require(dosed.towerPretrain), try #require(vision.towerPretrain))
-        // Four times the images at about the same number of tower steps.
-        #expect(dosed.counts.captions == 4 * vision.counts.captions)
-        #expect(abs(dosed.counts.captions * tower.epochs - vision.counts.captions * parentTower.epochs)
-            <= vision.counts.captions * parentTower.epochs / 10)
         let control = try #require(dosed.mixtures.first { $0.control })
         #expect((control.size ?? 0) > dosed.mixtureSize && (dosed.controlPerCluster ?? 0) > dosed.counts.trainPerCluster)
-        (dosed.counts.captions, dosed.towerPretrain, dosed.controlPerCluster) = (vision.counts.captions, parentTower, nil)
+        dosed.controlPerCluster = nil
         for index in dosed.mixtures.indices where dosed.mixtures[index].control { dosed.mixtures[index].size = nil }
         #expect(try Self.sameSettings(dosed, vision))
+    }
+
+    @Test func theDosedReachVisionConfigIsTheReachVisionRecipeWithMoreImagesAndOnlyTheControl() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let parent = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision.json"))
+        var dosed = try Self.withoutTheExtraImages(
+            MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json")), parent: parent)
+        #expect(dosed.mixtures == parent.mixtures.filter(\.control) && !dosed.mixtures.isEmpty)
+        dosed.mixtures = parent.mixtures
+        #expect(try Self.sameSettings(dosed, parent))
+    }
+
+    /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
+    /// steps, and returns it with `parent`'s images and tower schedule.
+    static func withoutTheExtraImages(_ recipe: MicroRecipe, parent: MicroRecipe) throws -> MicroRecipe {
+        let (tower, parentTower) = (try #require(recipe.towerPretrain), try #require(parent.towerPretrain))
+        #expect(recipe.counts.captions == 4 * parent.counts.captions)
+        #expect(abs(recipe.counts.captions * tower.epochs - parent.counts.captions * parentTower.epochs)
+            <= parent.counts.captions * parentTower.epochs / 10)
+        var stripped = recipe
+        (stripped.counts.captions, stripped.towerPretrain) = (parent.counts.captions, parentTower)
+        return stripped
     }
 
     @Test func theDefaultVocabularyKeepsEveryCompoundObjectNameOneToken() throws {
