@@ -3,8 +3,9 @@ import MLANData
 
 /// The question-only baseline of a task: each document gets the answer that training records most often give to
 /// the same question, the scene removed (an `<image>` line, or a first line opening with ``MicroPrompt``'s scene
-/// label); with lettered options (`A: blue`), the letter of the offered option most often given. A model that learned which answer goes
-/// with which question and never read the scene scores about this; one that reads the scene can beat it.
+/// label); with lettered options (`A: blue`), the letter of the offered option most often given. A model that
+/// learned which answer goes with which question and never read the scene scores about this; one that reads the
+/// scene can beat it.
 /// `Scripts/question_prior.py` computes the same from a finished run's files.
 public struct QuestionOnlyBaseline: Sendable, Equatable {
     /// Answer counts per question, and over all questions (for a question the records never ask).
@@ -42,9 +43,8 @@ public struct QuestionOnlyBaseline: Sendable, Equatable {
     static func question(of prompt: String) -> String {
         var lines = prompt.replacingOccurrences(of: InstructionRecord.imageToken + "\n", with: "")
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if let first = lines.first, first.hasPrefix(MicroPrompt.sceneLabel) || first.hasPrefix(MicroPrompt.contextLabel) {
-            lines.removeFirst()
-        }
+        let sceneLabels = [MicroPrompt.sceneLabel, MicroPrompt.contextLabel]
+        if let first = lines.first, sceneLabels.contains(where: first.hasPrefix) { lines.removeFirst() }
         return lines.filter { optionLine($0) == nil }.joined(separator: "\n")
     }
 

@@ -148,10 +148,9 @@ struct MicroRecipeTests {
 
     @Test func theDosedVisionConfigIsTheVisionRecipeWithMoreImagesAndADosedControl() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
-        var dosed = try Self.withoutTheExtraImages(
-            MicroRecipe.load(from: configs.appendingPathComponent("micro-vision-dosed.json")),
-            parent: MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json")))
         let vision = try MicroRecipe.load(from: configs.appendingPathComponent("micro-vision.json"))
+        var dosed = try Self.withoutTheExtraImages(
+            MicroRecipe.load(from: configs.appendingPathComponent("micro-vision-dosed.json")), parent: vision)
         let control = try #require(dosed.mixtures.first { $0.control })
         #expect((control.size ?? 0) > dosed.mixtureSize && (dosed.controlPerCluster ?? 0) > dosed.counts.trainPerCluster)
         dosed.controlPerCluster = nil
