@@ -184,8 +184,9 @@ public final class MicroExperiment {
         if recipe.alignTrainsLanguageModel { aligned.insert(.languageModel) }
         llava.freezeAll(except: aligned)
         let aligning = LlavaTrainingModel(llava, images: pixels)
+        let replay = try Self.replay(recipe.alignReplay, of: warmupExamples, seed: seed)
         prepared.stages.append(try train("stage1_align", prepared, aligning,
-                                         try examples(MicroWorld.captionsFile, PlainTemplate()), recipe.align,
+                                         try examples(MicroWorld.captionsFile, PlainTemplate()) + replay, recipe.align,
                                          profile: ComputeProfile(llava)))
         if let probeFile = world.probeCaptions {
             let alignment = try AlignmentProbe.measure(aligning, examples: try examples(probeFile, PlainTemplate()),
@@ -294,6 +295,19 @@ public final class MicroExperiment {
         let result = try trainer.run(resume: false)
         return StageResult(name: name, efficiency: result.efficiency,
                            losses: result.records.map { LossPoint(step: $0.step, loss: Double($0.loss)) })
+    }
+
+    /// `count` of stage 0's warm-up examples for stage 1 to replay: a draw without replacement seeded by `seed`.
+    /// - Throws: `ExperimentError.invalidSetting` when the warm-up holds fewer than `count` examples.
+    static func replay(_ count: Int, of warmup: [Example], seed: UInt64) throws -> [Example] {
+        guard count <= warmup.count else {
+            throw ExperimentError.invalidSetting(field: "align_replay",
+                                                 reason: "\(count) exceeds the \(warmup.count) examples of stage 0's warm-up")
+        }
+        var rng = SplitMix64(seed: seed &+ 3)
+        var indices = Array(warmup.indices)
+        rng.shuffle(&indices)
+        return indices.prefix(count).sorted().map { warmup[$0] }
     }
 
     /// Classes of the tower's pretraining labels: none, one, or two and more objects of a kind in a box.

@@ -101,6 +101,10 @@ public struct MicroRecipe: Codable, Sendable {
     /// Whether stage 1 also trains the language model. LLaVA freezes it, since a pretrained LLM already reads
     /// language and its projector only has to map the image into it; the micro model never saw a projected image.
     public var alignTrainsLanguageModel = false
+    /// Stage-0 warm-up examples (lookups, judgements, generic instructions) replayed in stage 1 beside the captions,
+    /// a seeded draw without replacement, so that a stage 1 that trains the language model keeps what the warm-up
+    /// taught it. 0 (the default) replays none.
+    public var alignReplay = 0
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
     public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
     /// Pretraining of the vision tower before stage 1, as CLIP is pretrained before LLaVA: on the caption images, a
@@ -162,6 +166,7 @@ public struct MicroRecipe: Codable, Sendable {
         r.lookupScenes = 16
         r.judgementScenes = 16
         r.warmupInstructions = 16
+        r.alignReplay = 8
         r.towerPretrain = stage(lr: 1e-3, epochs: 1)
         for stage in [\MicroRecipe.pretrain, \.align, \.instruct] { r[keyPath: stage].epochs = 1 }
         r.mixtureSize = 48
@@ -230,6 +235,13 @@ public struct MicroRecipe: Codable, Sendable {
         guard (0...MicroWorldCounts.maximum).contains(warmupInstructions) else {
             throw fail("warmup_instructions", "\(warmupInstructions) must lie in 0...\(MicroWorldCounts.maximum)")
         }
+        guard (0...MicroWorldCounts.maximum).contains(alignReplay) else {
+            throw fail("align_replay", "\(alignReplay) must lie in 0...\(MicroWorldCounts.maximum)")
+        }
+        guard alignReplay == 0 || lookupScenes + judgementScenes + warmupInstructions > 0 else {
+            throw fail("align_replay", "replays stage 0's warm-up, but lookup_scenes, judgement_scenes and "
+                + "warmup_instructions are all 0")
+        }
         guard (-(vision.numHiddenLayers + 1)...(-1)).contains(visionFeatureLayer) else {
             throw fail("vision_feature_layer", "\(visionFeatureLayer) must lie in -\(vision.numHiddenLayers + 1)...-1 "
                 + "(the embeddings to the last of the tower's \(vision.numHiddenLayers) layers)")
@@ -267,6 +279,7 @@ public struct MicroRecipe: Codable, Sendable {
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
         case controlPerCluster = "control_per_cluster", visionFeatureLayer = "vision_feature_layer"
         case alignTrainsLanguageModel = "align_trains_language_model", towerPretrain = "tower_pretrain"
+        case alignReplay = "align_replay"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -286,6 +299,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
         try read(.visionFeatureLayer, &visionFeatureLayer); try read(.alignTrainsLanguageModel, &alignTrainsLanguageModel)
+        try read(.alignReplay, &alignReplay)
         controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
         towerPretrain = try c.decodeIfPresent(TrainConfig.self, forKey: .towerPretrain)
         language.vocabSize = vocabularySize

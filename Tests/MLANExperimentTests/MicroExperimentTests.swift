@@ -6,6 +6,17 @@ import Testing
 
 /// The demo's pipeline on `MicroRecipe.quick` (two seeds), evaluated by the demo's own `HarnessEvaluator`.
 @Suite(.serialized) struct MicroExperimentTests {
+    @Test func stageOneReplaysASeededDrawOfTheWarmUpWithoutRepeats() throws {
+        let warmup = (0..<50).map { Example(id: "w\($0)", tokens: TokenizedExample(ids: [$0], isTarget: [true])) }
+        let replay = try MicroExperiment.replay(20, of: warmup, seed: 42)
+        #expect(replay.count == 20 && Set(replay.map(\.id)).count == 20)
+        #expect(replay.allSatisfy(warmup.contains) && replay != Array(warmup.prefix(20)))
+        #expect(try MicroExperiment.replay(20, of: warmup, seed: 42) == replay)
+        #expect(try MicroExperiment.replay(20, of: warmup, seed: 43) != replay)
+        #expect(try MicroExperiment.replay(0, of: warmup, seed: 42).isEmpty)
+        #expect(throws: ExperimentError.self) { try MicroExperiment.replay(51, of: warmup, seed: 42) }
+    }
+
     @Test func quickRunProducesEveryRecipeSeedAndReport() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }

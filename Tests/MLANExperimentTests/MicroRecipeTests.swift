@@ -29,6 +29,7 @@ struct MicroRecipeTests {
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 2}]}", "mixtures[0].language_fraction"),
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 1, \"size\": 0}]}", "mixtures[0].size"),
         ("{\"control_per_cluster\": 0}", "control_per_cluster"),
+        ("{\"align_replay\": -1}", "align_replay"), ("{\"align_replay\": 4}", "align_replay"),
         ("{\"vision_feature_layer\": 0}", "vision_feature_layer"),
         ("{\"vision_feature_layer\": -4}", "vision_feature_layer"), ("{\"tower_pretrain\": {\"epochs\": 0}}", "tower_pretrain"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
@@ -64,6 +65,7 @@ struct MicroRecipeTests {
         #expect(MicroRecipe().visionFeatureLayer == -2 && !MicroRecipe().alignTrainsLanguageModel)
         #expect(decoded.towerPretrain == MicroRecipe.quick.towerPretrain && decoded.towerPretrain != nil)
         #expect(try Self.load("{\"tower_pretrain\": {\"epochs\": 7}}").towerPretrain?.epochs == 7)
+        #expect(decoded.alignReplay == MicroRecipe.quick.alignReplay && decoded.alignReplay > 0 && MicroRecipe().alignReplay == 0)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
@@ -166,6 +168,15 @@ struct MicroRecipeTests {
         #expect(dosed.mixtures == parent.mixtures.filter(\.control) && !dosed.mixtures.isEmpty)
         dosed.mixtures = parent.mixtures
         #expect(try Self.sameSettings(dosed, parent))
+    }
+
+    @Test func theReplayConfigIsTheDosedReachVisionRecipeReplayingAThirdOfStageOne() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json"))
+        var replaying = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-replay.json"))
+        #expect(replaying.alignReplay * 2 == replaying.counts.captions && replaying.alignTrainsLanguageModel)
+        replaying.alignReplay = dosed.alignReplay
+        #expect(try Self.sameSettings(replaying, dosed))
     }
 
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
