@@ -157,6 +157,8 @@ public final class MicroExperiment {
             }
         }
         if let instructions = world.warmupInstructions { warmupExamples += try examples(instructions, VicunaTemplate()) }
+        // Stage 1's replay is drawn now, so a count the warm-up cannot fill fails before any training.
+        let replay = try Self.replay(recipe.alignReplay, of: warmupExamples, seed: seed)
         let warmUp = { [self] in
             guard !warmupExamples.isEmpty else { return }
             prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
@@ -184,7 +186,6 @@ public final class MicroExperiment {
         if recipe.alignTrainsLanguageModel { aligned.insert(.languageModel) }
         llava.freezeAll(except: aligned)
         let aligning = LlavaTrainingModel(llava, images: pixels)
-        let replay = try Self.replay(recipe.alignReplay, of: warmupExamples, seed: seed)
         prepared.stages.append(try train("stage1_align", prepared, aligning,
                                          try examples(MicroWorld.captionsFile, PlainTemplate()) + replay, recipe.align,
                                          profile: ComputeProfile(llava)))
