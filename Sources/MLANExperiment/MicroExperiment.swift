@@ -182,7 +182,8 @@ public final class MicroExperiment {
         }
         // Stage 1: alignment on captions with the plain template. A tower not pretrained starts from scratch, so
         // it trains here too.
-        var aligned: Set<LlavaComponent> = recipe.towerPretrain == nil ? [.projector, .visionTower] : [.projector]
+        var aligned: Set<LlavaComponent> = recipe.towerPretrain == nil || recipe.alignTrainsTower
+            ? [.projector, .visionTower] : [.projector]
         if recipe.alignTrainsLanguageModel { aligned.insert(.languageModel) }
         llava.freezeAll(except: aligned)
         let aligning = LlavaTrainingModel(llava, images: pixels)

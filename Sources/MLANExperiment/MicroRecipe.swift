@@ -101,6 +101,10 @@ public struct MicroRecipe: Codable, Sendable {
     /// Whether stage 1 also trains the language model. LLaVA freezes it, since a pretrained LLM already reads
     /// language and its projector only has to map the image into it; the micro model never saw a projected image.
     public var alignTrainsLanguageModel = false
+    /// Whether stage 1 also trains a pretrained tower (`tower_pretrain`), so that with the language model frozen the
+    /// tower and projector together learn to put the image where the language model already reads. A tower not
+    /// pretrained always trains in stage 1.
+    public var alignTrainsTower = false
     /// Stage-0 warm-up examples (lookups, judgements, generic instructions) replayed in stage 1 beside the captions,
     /// a seeded draw without replacement, so that a stage 1 that trains the language model keeps what the warm-up
     /// taught it. 0 (the default) replays none.
@@ -279,7 +283,7 @@ public struct MicroRecipe: Codable, Sendable {
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
         case controlPerCluster = "control_per_cluster", visionFeatureLayer = "vision_feature_layer"
         case alignTrainsLanguageModel = "align_trains_language_model", towerPretrain = "tower_pretrain"
-        case alignReplay = "align_replay"
+        case alignReplay = "align_replay", alignTrainsTower = "align_trains_tower"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -299,7 +303,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.lookupWarmup, &lookupWarmup); try read(.warmupInstructions, &warmupInstructions)
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
         try read(.visionFeatureLayer, &visionFeatureLayer); try read(.alignTrainsLanguageModel, &alignTrainsLanguageModel)
-        try read(.alignReplay, &alignReplay)
+        try read(.alignReplay, &alignReplay); try read(.alignTrainsTower, &alignTrainsTower)
         controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
         towerPretrain = try c.decodeIfPresent(TrainConfig.self, forKey: .towerPretrain)
         language.vocabSize = vocabularySize

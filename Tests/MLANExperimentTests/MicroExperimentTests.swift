@@ -1,5 +1,7 @@
 import Foundation
 import MLANData
+import MLANModel
+import MLANSupport
 import MLANTestSupport
 import Testing
 @testable import MLANExperiment
@@ -114,6 +116,25 @@ import Testing
         let stageOne = try #require(notes.first { $0.contains("[stage1_align] ") && $0.hasSuffix(" trainable parameters") })
         let trainable = try #require(Int(stageOne.split(separator: " ").dropLast(2).last ?? ""))
         #expect(trainable > projector, "\(stageOne)")
+    }
+
+    @Test func stageOneCanTrainAPretrainedTowerBesideTheProjectorWithTheLanguageModelFrozen() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var recipe = MicroRecipe.quick
+        recipe.seeds = [42]
+        recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
+        recipe.alignTrainsTower = true
+        let experiment = MicroExperiment(recipe: recipe, output: output)
+        experiment.showsTrainingProgress = false
+        var notes: [String] = []
+        experiment.onNote = { notes.append($0) }
+        _ = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        var rng = SplitMix64(seed: 0)
+        let tower = CLIPVisionModel(recipe.vision, rng: &rng).namedParameters().reduce(0) { $0 + $1.tensor.count }
+        let projector = 64 * 128 + 128 + 128 * 128 + 128
+        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(projector + tower) trainable parameters") }
+            .count == 1, "\(notes.filter { $0.contains("[stage1_align] ") })")
     }
 
     @Test func aControlMixtureTakesItsOwnSizeAndDose() throws {

@@ -66,6 +66,7 @@ struct MicroRecipeTests {
         #expect(decoded.towerPretrain == MicroRecipe.quick.towerPretrain && decoded.towerPretrain != nil)
         #expect(try Self.load("{\"tower_pretrain\": {\"epochs\": 7}}").towerPretrain?.epochs == 7)
         #expect(decoded.alignReplay == MicroRecipe.quick.alignReplay && decoded.alignReplay > 0 && MicroRecipe().alignReplay == 0)
+        #expect(try Self.load("{\"align_trains_tower\": true}").alignTrainsTower && !MicroRecipe().alignTrainsTower)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
@@ -177,6 +178,16 @@ struct MicroRecipeTests {
         #expect(replaying.alignReplay * 2 == replaying.counts.captions && replaying.alignTrainsLanguageModel)
         replaying.alignReplay = dosed.alignReplay
         #expect(try Self.sameSettings(replaying, dosed))
+    }
+
+    @Test func theTowerConfigIsTheDosedReachVisionRecipeAligningTowerAndProjectorUnderAFrozenLanguageModel() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json"))
+        var tower = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-tower.json"))
+        #expect(tower.alignTrainsTower && !tower.alignTrainsLanguageModel && tower.towerPretrain != nil)
+        #expect(!dosed.alignTrainsTower && dosed.alignTrainsLanguageModel && tower.align.learningRate == 3 * dosed.align.learningRate)
+        (tower.alignTrainsTower, tower.alignTrainsLanguageModel, tower.align) = (false, true, dosed.align)
+        #expect(try Self.sameSettings(tower, dosed))
     }
 
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
