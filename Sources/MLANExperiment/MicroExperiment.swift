@@ -157,14 +157,6 @@ public final class MicroExperiment {
             }
         }
         if let instructions = world.warmupInstructions { warmupExamples += try examples(instructions, VicunaTemplate()) }
-        // Stage 1's replay is drawn now, so a count the warm-up cannot fill fails before any training.
-        let replay = try Self.replay(recipe.alignReplay, of: warmupExamples, seed: seed)
-        let warmUp = { [self] in
-            guard !warmupExamples.isEmpty else { return }
-            prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples,
-                                             recipe.lookupWarmup, profile: nil))
-        }
-        if !recipe.warmupAfterCorpus { try warmUp() }
         // Stage 0: the corpus (targets as `corpus_targets` says) and generic instructions (v1, replies as targets).
         let corpus = try String(contentsOf: worldURL.appendingPathComponent(MicroWorld.corpusFile), encoding: .utf8)
         var pretrainExamples = corpus.split(separator: "\n").enumerated().compactMap { index, line in
@@ -172,6 +164,17 @@ public final class MicroExperiment {
                 .map { Example(id: "corpus-\(index)", tokens: $0) }
         }
         pretrainExamples += try examples(MicroWorld.pretrainInstructionsFile, VicunaTemplate())
+        // The replays are drawn now, so a count their source cannot fill fails before any training.
+        let replay = try Self.replay(recipe.alignReplay, of: warmupExamples, seed: seed, field: "align_replay",
+                                     source: "stage 0's warm-up")
+        let warmupReplay = try Self.replay(recipe.warmupReplay, of: pretrainExamples, seed: seed, field: "warmup_replay",
+                                           source: "stage 0's corpus and generic instructions")
+        let warmUp = { [self] in
+            guard !warmupExamples.isEmpty else { return }
+            prepared.stages.append(try train("stage0_warmup", prepared, llava.languageModel, warmupExamples + warmupReplay,
+                                             recipe.lookupWarmup, profile: nil))
+        }
+        if !recipe.warmupAfterCorpus { try warmUp() }
         prepared.stages.append(try train("stage0_pretrain", prepared, llava.languageModel, pretrainExamples, recipe.pretrain,
                                          profile: nil))
         if recipe.warmupAfterCorpus { try warmUp() }
@@ -299,17 +302,17 @@ public final class MicroExperiment {
                            losses: result.records.map { LossPoint(step: $0.step, loss: Double($0.loss)) })
     }
 
-    /// `count` of stage 0's warm-up examples for stage 1 to replay: a draw without replacement seeded by `seed`.
-    /// - Throws: `ExperimentError.invalidSetting` when the warm-up holds fewer than `count` examples.
-    static func replay(_ count: Int, of warmup: [Example], seed: UInt64) throws -> [Example] {
-        guard count <= warmup.count else {
-            throw ExperimentError.invalidSetting(field: "align_replay",
-                                                 reason: "\(count) exceeds the \(warmup.count) examples of stage 0's warm-up")
+    /// `count` of an earlier stage's examples for a later one to replay: a draw without replacement seeded by `seed`.
+    /// - Throws: `ExperimentError.invalidSetting` naming `field` when `examples` (from `source`) are fewer than `count`.
+    static func replay(_ count: Int, of examples: [Example], seed: UInt64, field: String,
+                       source: String) throws -> [Example] {
+        guard count <= examples.count else {
+            throw ExperimentError.invalidSetting(field: field, reason: "\(count) exceeds the \(examples.count) examples of \(source)")
         }
         var rng = SplitMix64(seed: seed &+ 3)
-        var indices = Array(warmup.indices)
+        var indices = Array(examples.indices)
         rng.shuffle(&indices)
-        return indices.prefix(count).sorted().map { warmup[$0] }
+        return indices.prefix(count).sorted().map { examples[$0] }
     }
 
     /// Classes of the tower's pretraining labels: none, one, or two and more objects of a kind in a box.

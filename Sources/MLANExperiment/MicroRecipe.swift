@@ -109,6 +109,11 @@ public struct MicroRecipe: Codable, Sendable {
     /// a seeded draw without replacement, so that a stage 1 that trains the language model keeps what the warm-up
     /// taught it. 0 (the default) replays none.
     public var alignReplay = 0
+    /// Stage-0 pretraining examples (corpus lines and generic instructions) replayed in a warm-up that follows the
+    /// corpus, a seeded draw without replacement, so that the warm-up keeps what the corpus taught: without it the
+    /// judgement warm-up leaves a language model that no longer writes captions (Docs/RECIPE.md). 0 (the default)
+    /// replays none.
+    public var warmupReplay = 0
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
     public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
     /// Pretraining of the vision tower before stage 1, as CLIP is pretrained before LLaVA: on the caption images, a
@@ -246,6 +251,13 @@ public struct MicroRecipe: Codable, Sendable {
             throw fail("align_replay", "replays stage 0's warm-up, but lookup_scenes, judgement_scenes and "
                 + "warmup_instructions are all 0")
         }
+        guard (0...MicroWorldCounts.maximum).contains(warmupReplay) else {
+            throw fail("warmup_replay", "\(warmupReplay) must lie in 0...\(MicroWorldCounts.maximum)")
+        }
+        guard warmupReplay == 0 || (warmupAfterCorpus && lookupScenes + judgementScenes + warmupInstructions > 0) else {
+            throw fail("warmup_replay", "replays the corpus in a warm-up that follows it, but warmup_after_corpus is false "
+                + "or lookup_scenes, judgement_scenes and warmup_instructions are all 0")
+        }
         guard (-(vision.numHiddenLayers + 1)...(-1)).contains(visionFeatureLayer) else {
             throw fail("vision_feature_layer", "\(visionFeatureLayer) must lie in -\(vision.numHiddenLayers + 1)...-1 "
                 + "(the embeddings to the last of the tower's \(vision.numHiddenLayers) layers)")
@@ -283,7 +295,7 @@ public struct MicroRecipe: Codable, Sendable {
         case judgementScenes = "judgement_scenes", warmupAfterCorpus = "warmup_after_corpus"
         case controlPerCluster = "control_per_cluster", visionFeatureLayer = "vision_feature_layer"
         case alignTrainsLanguageModel = "align_trains_language_model", towerPretrain = "tower_pretrain"
-        case alignReplay = "align_replay", alignTrainsTower = "align_trains_tower"
+        case alignReplay = "align_replay", alignTrainsTower = "align_trains_tower", warmupReplay = "warmup_replay"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -304,6 +316,7 @@ public struct MicroRecipe: Codable, Sendable {
         try read(.judgementScenes, &judgementScenes); try read(.warmupAfterCorpus, &warmupAfterCorpus)
         try read(.visionFeatureLayer, &visionFeatureLayer); try read(.alignTrainsLanguageModel, &alignTrainsLanguageModel)
         try read(.alignReplay, &alignReplay); try read(.alignTrainsTower, &alignTrainsTower)
+        try read(.warmupReplay, &warmupReplay)
         controlPerCluster = try c.decodeIfPresent(Int.self, forKey: .controlPerCluster)
         towerPretrain = try c.decodeIfPresent(TrainConfig.self, forKey: .towerPretrain)
         language.vocabSize = vocabularySize

@@ -8,15 +8,21 @@ import Testing
 
 /// The demo's pipeline on `MicroRecipe.quick` (two seeds), evaluated by the demo's own `HarnessEvaluator`.
 @Suite(.serialized) struct MicroExperimentTests {
-    @Test func stageOneReplaysASeededDrawOfTheWarmUpWithoutRepeats() throws {
+    @Test func aReplayIsASeededDrawWithoutRepeats() throws {
         let warmup = (0..<50).map { Example(id: "w\($0)", tokens: TokenizedExample(ids: [$0], isTarget: [true])) }
-        let replay = try MicroExperiment.replay(20, of: warmup, seed: 42)
+        let draw = { (count: Int, seed: UInt64) in
+            try MicroExperiment.replay(count, of: warmup, seed: seed, field: "align_replay", source: "the warm-up")
+        }
+        let replay = try draw(20, 42)
         #expect(replay.count == 20 && Set(replay.map(\.id)).count == 20)
         #expect(replay.allSatisfy(warmup.contains) && replay != Array(warmup.prefix(20)))
-        #expect(try MicroExperiment.replay(20, of: warmup, seed: 42) == replay)
-        #expect(try MicroExperiment.replay(20, of: warmup, seed: 43) != replay)
-        #expect(try MicroExperiment.replay(0, of: warmup, seed: 42).isEmpty)
-        #expect(throws: ExperimentError.self) { try MicroExperiment.replay(51, of: warmup, seed: 42) }
+        #expect(try draw(20, 42) == replay && draw(20, 43) != replay && draw(0, 42).isEmpty)
+        do {
+            _ = try MicroExperiment.replay(51, of: warmup, seed: 42, field: "warmup_replay", source: "the corpus")
+            Issue.record("a replay of 51 from 50 examples was drawn")
+        } catch let ExperimentError.invalidSetting(field, reason) {
+            #expect(field == "warmup_replay" && reason.contains("the 50 examples of the corpus"), "\(field): \(reason)")
+        }
     }
 
     @Test func quickRunProducesEveryRecipeSeedAndReport() throws {
@@ -105,6 +111,7 @@ import Testing
         recipe.seeds = [42]
         recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
         recipe.warmupAfterCorpus = true
+        recipe.warmupReplay = 5
         recipe.towerPretrain = nil  // the shipped default: the tower learns in stage 1, beside the projector
         let experiment = MicroExperiment(recipe: recipe, output: output)
         experiment.showsTrainingProgress = false
@@ -116,6 +123,16 @@ import Testing
         let stageOne = try #require(notes.first { $0.contains("[stage1_align] ") && $0.hasSuffix(" trainable parameters") })
         let trainable = try #require(Int(stageOne.split(separator: " ").dropLast(2).last ?? ""))
         #expect(trainable > projector, "\(stageOne)")
+        // The warm-up trains on its lookups, judgements and generic instructions, and replays 5 corpus examples.
+        let world = output.appendingPathComponent("seed-42/world")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: world.appendingPathComponent("world.json")))
+        let lookups = try String(contentsOf: world.appendingPathComponent("lookups.txt"), encoding: .utf8)
+        var warmup = lookups.split(separator: "\n").count
+        if let file = (manifest as? [String: Any])?["warmupInstructions"] as? String {
+            warmup += try InstructionDataset.load(from: world.appendingPathComponent(file)).records.count
+        }
+        #expect(notes.contains { $0.contains("[stage0_warmup] \(warmup + 5) examples") },
+                "\(notes.filter { $0.contains("[stage0_warmup] ") })")
     }
 
     @Test func stageOneCanTrainAPretrainedTowerBesideTheProjectorWithTheLanguageModelFrozen() throws {

@@ -30,6 +30,8 @@ struct MicroRecipeTests {
         ("{\"mixtures\": [{\"name\": \"x\", \"languageFraction\": 1, \"size\": 0}]}", "mixtures[0].size"),
         ("{\"control_per_cluster\": 0}", "control_per_cluster"),
         ("{\"align_replay\": -1}", "align_replay"), ("{\"align_replay\": 4}", "align_replay"),
+        ("{\"warmup_replay\": -1}", "warmup_replay"), ("{\"warmup_replay\": 4, \"lookup_scenes\": 8}", "warmup_replay"),
+        ("{\"warmup_replay\": 4, \"warmup_after_corpus\": true}", "warmup_replay"),
         ("{\"vision_feature_layer\": 0}", "vision_feature_layer"),
         ("{\"vision_feature_layer\": -4}", "vision_feature_layer"), ("{\"tower_pretrain\": {\"epochs\": 0}}", "tower_pretrain"),
         ("{\"counts\": {\"captions\": 0, \"corpusScenes\": 1, \"trainPerCluster\": 1, \"evalPerCluster\": 1}}", "counts"),
@@ -67,6 +69,8 @@ struct MicroRecipeTests {
         #expect(try Self.load("{\"tower_pretrain\": {\"epochs\": 7}}").towerPretrain?.epochs == 7)
         #expect(decoded.alignReplay == MicroRecipe.quick.alignReplay && decoded.alignReplay > 0 && MicroRecipe().alignReplay == 0)
         #expect(try Self.load("{\"align_trains_tower\": true}").alignTrainsTower && !MicroRecipe().alignTrainsTower)
+        #expect(try Self.load("{\"warmup_replay\": 9, \"warmup_after_corpus\": true, \"lookup_scenes\": 8}").warmupReplay == 9)
+        #expect(MicroRecipe().warmupReplay == 0)
     }
 
     @Test func theShippedConfigIsTheDefaultRecipe() throws {
@@ -180,13 +184,16 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(replaying, dosed))
     }
 
-    @Test func theTowerConfigIsTheDosedReachVisionRecipeAligningTowerAndProjectorUnderAFrozenLanguageModel() throws {
+    @Test func theTowerConfigIsTheDosedReachVisionRecipeKeepingTheCorpusAndAligningTheTowerUnderAFrozenLanguageModel() throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
         let dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json"))
         var tower = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-tower.json"))
         #expect(tower.alignTrainsTower && !tower.alignTrainsLanguageModel && tower.towerPretrain != nil)
         #expect(!dosed.alignTrainsTower && dosed.alignTrainsLanguageModel && tower.align.learningRate == 3 * dosed.align.learningRate)
+        // The whole of stage 0's corpus and generic instructions (1920 scenes, 3 lines each, and 1920 instructions).
+        #expect(tower.warmupReplay == 4 * tower.counts.corpusScenes && dosed.warmupReplay == 0)
         (tower.alignTrainsTower, tower.alignTrainsLanguageModel, tower.align) = (false, true, dosed.align)
+        tower.warmupReplay = 0
         #expect(try Self.sameSettings(tower, dosed))
     }
 
