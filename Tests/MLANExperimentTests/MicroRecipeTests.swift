@@ -197,6 +197,15 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(tower, dosed))
     }
 
+    @Test func theKeepConfigIsTheDosedReachVisionRecipeReplayingTheCorpusInTheWarmUp() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json"))
+        var keep = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-keep.json"))
+        #expect(keep.warmupReplay == 4 * keep.counts.corpusScenes && keep.alignTrainsLanguageModel)
+        keep.warmupReplay = dosed.warmupReplay
+        #expect(try Self.sameSettings(keep, dosed))
+    }
+
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
     /// steps, and returns it with `parent`'s images and tower schedule.
     static func withoutTheExtraImages(_ recipe: MicroRecipe, parent: MicroRecipe) throws -> MicroRecipe {
