@@ -16,7 +16,8 @@ words blanked) with the most frequent predictions, so one answer per kind of que
 accuracy on the first question of 200 of the corpus's own reading lines, which stage 0 trained on: far above the
 clusters' figures means memorised scenes rather than reading; then presence, the held-out existence cluster's
 skill, in the corpus's fact form (`there is a X.` against `there is no X.`) as an AUC, and in the judgement
-warm-up's form (`question: Is it true that there is a X? answer: true`, against `false`). Docs/RECIPE.md
+warm-up's form (`question: Is it true that there is a X? answer: true`, against `false`); and the loss per token of
+new scenes' captions as text (`eval/captions.json`), which shows whether the model still writes them. Docs/RECIPE.md
 ("What stage 0 teaches") has the numbers. Needs torch, transformers, tokenizers and safetensors.
 """
 import collections
@@ -110,6 +111,20 @@ def main():
             hits += model(input_ids=ids).logits[0, -1].argmax().item() == encode(" " + answer.split(" question: ")[0])[0]
     print(f"own corpus (first question of {min(200, len(lines))} trained reading lines) {hits / min(200, len(lines)):.2f}")
     presence(seed_dir, model, encode)
+    captions(seed_dir, model, encode, tokenizer.token_to_id("</s>"))
+
+
+def captions(seed_dir, model, encode, eos):
+    """Whether the model still writes captions, which the corpus trains and stage 1 aligns images to: the mean loss
+    per token of the probe's new scenes' captions (`eval/captions.json`), as text alone in the corpus's form."""
+    total = count = 0
+    for record in json.load(open(f"{seed_dir}/world/eval/captions.json")):
+        ids = encode(record["conversations"][1]["value"]) + [eos]
+        with torch.no_grad():
+            logits = model(input_ids=torch.tensor([ids])).logits[0, :-1]
+        total += torch.nn.functional.cross_entropy(logits, torch.tensor(ids[1:]), reduction="sum").item()
+        count += len(ids) - 1
+    print(f"captions of new scenes as text: {total / max(count, 1):.3f} nats a token")
 
 
 def presence(seed_dir, model, encode):
