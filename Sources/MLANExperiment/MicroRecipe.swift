@@ -111,8 +111,8 @@ public struct MicroRecipe: Codable, Sendable {
     public var alignReplay = 0
     /// Stage-0 pretraining examples (corpus lines and generic instructions) replayed in a warm-up that follows the
     /// corpus, a seeded draw without replacement, so that the warm-up keeps what the corpus taught: without it the
-    /// judgement warm-up leaves a language model that no longer writes captions (Docs/RECIPE.md). 0 (the default)
-    /// replays none.
+    /// judgement warm-up leaves a language model that no longer writes captions (Docs/RECIPE.md, "The judgement
+    /// warm-up erases the corpus"). 0 (the default) replays none.
     public var warmupReplay = 0
     /// Stage 0: language-model pretraining on the world's corpus and generic instructions.
     public var pretrain = MicroRecipe.stage(lr: 2e-3, epochs: 6)
