@@ -1,7 +1,6 @@
 import Foundation
 import MLANData
 import MLANModel
-import MLANSupport
 import MLANTrain
 import Testing
 @testable import MLANExperiment
@@ -24,13 +23,8 @@ import Testing
         let recipe = try MicroRecipe.load(from: URL(fileURLWithPath: try #require(environment["MLAN_SWAP_RECIPE"])))
         let seed = try #require(UInt64(seedFolder.lastPathComponent.replacingOccurrences(of: "seed-", with: "")))
         let tokenizer = try BPETokenizer.load(from: seedFolder.appendingPathComponent("tokenizer.json"))
-        var language = recipe.language
-        (language.vocabSize, language.eosTokenID, language.bosTokenID) = (tokenizer.vocabularySize, tokenizer.eosTokenID, nil)
-        var rng = SplitMix64(seed: seed)
-        let llava = LlavaForConditionalGeneration(languageModel: LlamaForCausalLM(language, rng: &rng),
-                                                  visionTower: CLIPVisionModel(recipe.vision, rng: &rng),
-                                                  projectorType: .mlp2xGELU, visionFeatureLayers: [recipe.visionFeatureLayer],
-                                                  seed: seed &+ 1)
+        let llava = MicroExperiment(recipe: recipe, output: seedFolder.deletingLastPathComponent())
+            .model(seed: seed, vocabularySize: tokenizer.vocabularySize, eos: try #require(tokenizer.tokenID("</s>")))
         let files = FileManager.default
         let checkpoints = seedFolder.appendingPathComponent("runs/stage2_control/checkpoints")
         let last = try #require(try files.contentsOfDirectory(at: checkpoints, includingPropertiesForKeys: nil)

@@ -8,6 +8,24 @@ import Testing
 
 /// The demo's pipeline on `MicroRecipe.quick` (two seeds), evaluated by the demo's own `HarnessEvaluator`.
 @Suite(.serialized) struct MicroExperimentTests {
+    /// The `mlp2x_gelu` projector's parameters, from the tower's 64 features to the language model's 128.
+    static let projectorParameters = 64 * 128 + 128 + 128 * 128 + 128
+
+    /// Runs the quick recipe on seed 42 alone with `change` applied, quietly, into `output`; returns the report
+    /// and the progress notes.
+    static func runOneSeed(into output: URL, _ change: (inout MicroRecipe) -> Void) throws
+        -> (report: ExperimentReport, notes: [String]) {
+        var recipe = MicroRecipe.quick
+        recipe.seeds = [42]
+        change(&recipe)
+        let experiment = MicroExperiment(recipe: recipe, output: output)
+        experiment.showsTrainingProgress = false
+        var notes: [String] = []
+        experiment.onNote = { notes.append($0) }
+        let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        return (report, notes)
+    }
+
     @Test func aReplayIsASeededDrawWithoutRepeats() throws {
         let warmup = (0..<50).map { Example(id: "w\($0)", tokens: TokenizedExample(ids: [$0], isTarget: [true])) }
         let draw = { (count: Int, seed: UInt64) in
@@ -47,8 +65,7 @@ import Testing
             #expect(abs(tower - log(3)) < 0.5, "seed \(run.seed): first tower loss \(tower)")
         }
         #expect(notes.filter { $0.contains("[stage0_tower] on 6 new scenes: ") && $0.contains("% of scenes") }.count == 2)
-        let projector = 64 * 128 + 128 + 128 * 128 + 128
-        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(projector) trainable parameters") }.count == 2,
+        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(Self.projectorParameters) trainable parameters") }.count == 2,
                 "\(notes.filter { $0.contains("[stage1_align] ") })")
         let heldOut = ["micro_existence_language", "micro_multiple_choice_language", "micro_boolean_statement_language",
                        "micro_existence_vision", "micro_multiple_choice_vision", "micro_boolean_statement_vision", "nlvr"]
@@ -107,22 +124,16 @@ import Testing
     @Test func theWarmUpCanFollowTheCorpus() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        var recipe = MicroRecipe.quick
-        recipe.seeds = [42]
-        recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
-        recipe.warmupAfterCorpus = true
-        recipe.warmupReplay = 5
-        recipe.towerPretrain = nil  // the shipped default: the tower learns in stage 1, beside the projector
-        let experiment = MicroExperiment(recipe: recipe, output: output)
-        experiment.showsTrainingProgress = false
-        var notes: [String] = []
-        experiment.onNote = { notes.append($0) }
-        let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        let (report, notes) = try Self.runOneSeed(into: output) { recipe in
+            recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
+            recipe.warmupAfterCorpus = true
+            recipe.warmupReplay = 5
+            recipe.towerPretrain = nil  // the shipped default: the tower learns in stage 1, beside the projector
+        }
         #expect(report.runs.first?.stages.map(\.name) == ["stage0_pretrain", "stage0_warmup", "stage1_align", "stage2_mlan"])
-        let projector = 64 * 128 + 128 + 128 * 128 + 128
         let stageOne = try #require(notes.first { $0.contains("[stage1_align] ") && $0.hasSuffix(" trainable parameters") })
         let trainable = try #require(Int(stageOne.split(separator: " ").dropLast(2).last ?? ""))
-        #expect(trainable > projector, "\(stageOne)")
+        #expect(trainable > Self.projectorParameters, "\(stageOne)")
         // The warm-up trains on its lookups, judgements and generic instructions, and replays 5 corpus examples.
         let world = output.appendingPathComponent("seed-42/world")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: world.appendingPathComponent("world.json")))
@@ -138,33 +149,24 @@ import Testing
     @Test func stageOneCanTrainAPretrainedTowerBesideTheProjectorWithTheLanguageModelFrozen() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        var recipe = MicroRecipe.quick
-        recipe.seeds = [42]
-        recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
-        recipe.alignTrainsTower = true
-        let experiment = MicroExperiment(recipe: recipe, output: output)
-        experiment.showsTrainingProgress = false
-        var notes: [String] = []
-        experiment.onNote = { notes.append($0) }
-        _ = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        let (_, notes) = try Self.runOneSeed(into: output) { recipe in
+            recipe.mixtures = [.init(name: "mlan", languageFraction: 1)]
+            recipe.alignTrainsTower = true
+        }
         var rng = SplitMix64(seed: 0)
-        let tower = CLIPVisionModel(recipe.vision, rng: &rng).namedParameters().reduce(0) { $0 + $1.tensor.count }
-        let projector = 64 * 128 + 128 + 128 * 128 + 128
-        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(projector + tower) trainable parameters") }
+        let tower = CLIPVisionModel(MicroRecipe.quick.vision, rng: &rng).namedParameters().reduce(0) { $0 + $1.tensor.count }
+        let trainable = Self.projectorParameters + tower
+        #expect(notes.filter { $0.contains("[stage1_align] ") && $0.hasSuffix(" \(trainable) trainable parameters") }
             .count == 1, "\(notes.filter { $0.contains("[stage1_align] ") })")
     }
 
     @Test func aControlMixtureTakesItsOwnSizeAndDose() throws {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: output) }
-        var recipe = MicroRecipe.quick
-        recipe.seeds = [42]
-        recipe.controlPerCluster = 30
-        recipe.mixtures = [.init(name: "control", languageFraction: 0.5, control: true, size: 120)]
-        let experiment = MicroExperiment(recipe: recipe, output: output)
-        experiment.showsTrainingProgress = false
-        experiment.onNote = { _ in }
-        _ = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
+        _ = try Self.runOneSeed(into: output) { recipe in
+            recipe.controlPerCluster = 30
+            recipe.mixtures = [.init(name: "control", languageFraction: 0.5, control: true, size: 120)]
+        }
         let seed = output.appendingPathComponent("seed-42")
         let manifest = try MixtureManifest.load(from: seed.appendingPathComponent("mixtures/control.manifest.json"))
         #expect(manifest.total == 120 && manifest.language == 60)
