@@ -20,6 +20,9 @@ public final class MicroExperiment {
     private let noteLock = NSLock()
     /// Whether trainers print progress.
     public var showsTrainingProgress = true
+    /// Whether each stage continues from its newest checkpoint in `output` (an interrupted run's) instead of
+    /// starting over; a checkpoint from a run on other examples or settings is refused. Results do not depend on it.
+    public var resumesStages = false
     /// How many jobs run at once, each on one thread (default: one per core). A seed's preparation (world,
     /// tokenizer, stages 0 and 1, the untuned evaluation) is one job and each of its stage-2 mixtures another, so
     /// two cores stay busy with any number of seeds. Results do not depend on it.
@@ -297,7 +300,9 @@ public final class MicroExperiment {
                                   runDirectory: seed.folder.appendingPathComponent("runs/\(name)"),
                                   label: "\(seed.tag) \(name)")
         trainer.log.printsProgress = showsTrainingProgress
-        let result = try trainer.run(resume: false)
+        let result = try trainer.run(resume: resumesStages) { event in
+            if case .resumed(_, let step) = event { self.note("\(seed.tag) [\(name)] resumed at step \(step) of \(trainer.totalSteps)") }
+        }
         return StageResult(name: name, efficiency: result.efficiency,
                            losses: result.records.map { LossPoint(step: $0.step, loss: Double($0.loss)) })
     }

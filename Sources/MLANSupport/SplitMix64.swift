@@ -15,9 +15,9 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable, Codable {
     /// A generator for one named purpose under `seed` (e.g. `"source/alpaca"`), so adding a source or a use
     /// does not change the draws of the others. Mixes the FNV-1a hash of `label`'s UTF-8 bytes into the seed.
     public init(seed: UInt64, label: String) {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in label.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        var mixer = SplitMix64(seed: seed ^ hash)
+        var hash = FNV1a()
+        hash.mix(label.utf8)
+        var mixer = SplitMix64(seed: seed ^ hash.value)
         state = mixer.next()
     }
 

@@ -19,7 +19,7 @@ enum Checkpointing {
 
     /// Writes a checkpoint for `step` and removes the oldest beyond `keep`.
     static func save(step: Int, model: any TrainableModel, optimizer: AdamW, efficiency: EfficiencyReport,
-                     config: TrainConfig, in run: URL, keep: Int) throws -> URL {
+                     config: TrainConfig, fingerprint: RunFingerprint, in run: URL, keep: Int) throws -> URL {
         let target = directory(step: step, in: run)
         let state = optimizer.state
         let moments = Dictionary(uniqueKeysWithValues: state.tensors.map { ($0.key, Tensor($0.value)) })
@@ -31,7 +31,7 @@ enum Checkpointing {
                                                            uniquingKeysWith: { a, _ in a }),
                                     optimizerState: moments, optimizerSettings: ["step": .int(state.step)],
                                     rngState: [config.seed], dataPosition: DataPosition(epoch: 0, index: step),
-                                    extra: ["efficiency": efficiencyJSON])
+                                    extra: ["efficiency": efficiencyJSON, "fingerprint": .string(fingerprint.description)])
         try checkpoint.save(to: target)
         let folder = run.appendingPathComponent("checkpoints")
         let all = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasPrefix("step-") }.sorted()
@@ -39,9 +39,17 @@ enum Checkpointing {
         return target
     }
 
-    /// Loads a checkpoint into `model` and `optimizer`; returns its step and accounting.
-    static func restore(from url: URL, model: any TrainableModel, optimizer: inout AdamW) throws -> (step: Int, efficiency: EfficiencyReport) {
+    /// Loads a checkpoint into `model` and `optimizer`; returns its step and accounting. A checkpoint written
+    /// before runs carried fingerprints is taken as it is.
+    /// - Throws: `TrainError.resumeMismatch` when the checkpoint's run had another fingerprint (other examples or
+    ///   settings) or other parameters; the model is left untouched by a fingerprint mismatch.
+    static func restore(from url: URL, model: any TrainableModel, optimizer: inout AdamW,
+                        fingerprint: RunFingerprint) throws -> (step: Int, efficiency: EfficiencyReport) {
         let checkpoint = try Checkpoint.load(from: url)
+        if let stored = checkpoint.extra["fingerprint"]?.stringValue, RunFingerprint(stored) != fingerprint {
+            throw TrainError.resumeMismatch(path: url.path, reason: "it was written by a run on other examples or settings "
+                + "(fingerprint \(stored), this run's \(fingerprint)); remove the run folder to start over")
+        }
         let parameters = model.namedParameters()
         for (name, tensor) in parameters {
             guard let stored = checkpoint.modelState[name] else {

@@ -27,6 +27,7 @@ public struct StepRecord: Codable, Sendable, Equatable {
 /// plain lines otherwise).
 public final class TrainLog {
     private let file: FileHandle?
+    private let url: URL?
     private let isTerminal: Bool
     private let label: String
     /// Every step recorded by this log.
@@ -37,6 +38,7 @@ public final class TrainLog {
     /// Appends to `url` (created if missing); `label` prefixes progress lines.
     public init(url: URL?, label: String) throws {
         self.label = label
+        self.url = url
         isTerminal = isatty(STDERR_FILENO) != 0
         if let url {
             if !FileManager.default.fileExists(atPath: url.path) {
@@ -53,6 +55,32 @@ public final class TrainLog {
     }
 
     deinit { try? file?.close() }
+
+    /// Continues the log of a run resumed at `step`: its records through `step` become `records`, and what
+    /// follows them (written after that checkpoint by an interrupted call, or cut short mid-line) is removed,
+    /// so the log holds each step once.
+    /// - Throws: `TrainError.invalidConfig` naming the log when it cannot be read or cut.
+    func resume(through step: Int) throws {
+        guard let file, let url else { return }
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw TrainError.invalidConfig(field: "log", reason: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        var kept: [StepRecord] = []
+        var end = 0
+        while let newline = data[end...].firstIndex(of: UInt8(ascii: "\n")),
+              let record = try? JSONDecoder().decode(StepRecord.self, from: data[end..<newline]), record.step <= step {
+            kept.append(record)
+            end = newline + 1
+        }
+        do {
+            try file.truncate(atOffset: UInt64(end))
+            try file.seekToEnd()
+        } catch {
+            throw TrainError.invalidConfig(field: "log", reason: "cannot cut \(url.path) at step \(step): \(error.localizedDescription)")
+        }
+        records = kept
+    }
 
     /// Records a step and shows progress with rate and ETA.
     public func record(_ r: StepRecord, totalSteps: Int) {

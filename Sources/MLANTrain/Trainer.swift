@@ -40,6 +40,8 @@ public final class Trainer {
     /// The job the global batches are spread over (one process unless given).
     public let parallel: DataParallel
     private var exchange: GradientExchange?
+    private lazy var fingerprint = RunFingerprint(config: config, examples: examples, collator: collator,
+                                                   trained: parameters.map(\.name))
 
     /// A trainer for `model` on `examples`; outputs (log, checkpoints) go to `runDirectory` when given, and only
     /// from `parallel`'s rank 0 (the other ranks read checkpoints there to resume, so it must be shared).
@@ -169,8 +171,10 @@ public final class Trainer {
 
     /// Trains to the end (or through step `stopAfter`), resuming from the newest checkpoint in the run directory
     /// when `resume` is set, and reports each resume, step and checkpoint to `onEvent`. The last step of the
-    /// call is always logged and checkpointed.
-    /// - Throws: `TrainError.nonFiniteLoss` (the last good checkpoint stays), model and checkpoint errors.
+    /// call is always logged and checkpointed. A resumed run's `records` start with the log's records up to the
+    /// checkpoint (those after it, from an interrupted call, are dropped from the log).
+    /// - Throws: `TrainError.nonFiniteLoss` (the last good checkpoint stays); `TrainError.resumeMismatch` for a
+    ///   checkpoint from a run on other examples or settings; model and checkpoint errors.
     @discardableResult
     public func run(resume: Bool = true, stopAfter: Int? = nil,
                     onEvent: (TrainEvent) -> Void = { _ in }) throws -> TrainResult {
@@ -178,7 +182,9 @@ public final class Trainer {
         var efficiency = EfficiencyReport()
         lastCheckpoint = nil
         if resume, let latest = Checkpointing.latest(in: runDirectory) {
-            (done, efficiency) = try Checkpointing.restore(from: latest, model: model, optimizer: &optimizer)
+            (done, efficiency) = try Checkpointing.restore(from: latest, model: model, optimizer: &optimizer,
+                                                           fingerprint: fingerprint)
+            if parallel.isWriter { try log.resume(through: done) }
             lastCheckpoint = latest
             log.note("Resumed from \(latest.path) at step \(done)")
             onEvent(.resumed(checkpoint: latest, step: done))
@@ -212,7 +218,8 @@ public final class Trainer {
                     continue
                 }
                 let saved = try Checkpointing.save(step: done, model: model, optimizer: optimizer, efficiency: efficiency,
-                                                   config: config, in: runDirectory, keep: config.keepCheckpoints)
+                                                   config: config, fingerprint: fingerprint, in: runDirectory,
+                                                   keep: config.keepCheckpoints)
                 lastCheckpoint = saved
                 onEvent(.checkpointSaved(saved, step: done))
             }

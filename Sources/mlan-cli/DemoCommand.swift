@@ -14,6 +14,8 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Override the recipe's seeds (at least one), e.g. --seeds 1 2 3.")
     var seeds: [UInt64] = []
     @Option(help: "The data folder holding nlvr/ (default: $MLAN_SHARED/data or ../shared/data).") var dataDir: String?
+    @Flag(help: "Continue an interrupted demo in --output: each stage resumes from its newest checkpoint there.")
+    var resume = false
     @Flag(help: "Print the recipe as JSON (the defaults, or --quick's) and exit.") var printRecipe = false
 
     func run() throws {
@@ -27,10 +29,15 @@ struct DemoCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(chosen), as: UTF8.self))
             return
         }
+        if resume && output == nil {
+            throw ValidationError("--resume continues the demo in --output; name that folder")
+        }
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "")
         let folder = URL(fileURLWithPath: output ?? "runs/demo-\(stamp)")
         let evaluator = HarnessEvaluator(dataDirectory: dataDir.map { URL(fileURLWithPath: $0) })
-        let report = try MicroExperiment(recipe: chosen, output: folder).run(evaluator: evaluator)
+        let experiment = MicroExperiment(recipe: chosen, output: folder)
+        experiment.resumesStages = resume
+        let report = try experiment.run(evaluator: evaluator)
         print(report.markdown)
         print("Reports: \(folder.appendingPathComponent("report.md").path), \(folder.appendingPathComponent("report.html").path), "
             + "\(folder.appendingPathComponent("results.json").path)")

@@ -57,3 +57,38 @@ import Testing
         #expect(s.learningRate(at: 6) == 0.5 && s.learningRate(at: 10) == 0)
     }
 }
+
+/// AdamW's saved state: what `state` holds is what `restore` needs to continue bit for bit.
+@Suite struct AdamWStateTests {
+    /// Two parameters of which only `used` ever gets a gradient (as a tower layer past the feature layer).
+    static func optimizer() -> (AdamW, used: Tensor, unused: Tensor) {
+        let used = Tensor([1, -2]).requiringGradient(), unused = Tensor([3]).requiringGradient()
+        return (AdamW([ParameterGroup([("used", used), ("unused", unused)], weightDecay: 0.1)]), used, unused)
+    }
+
+    static func step(_ optimizer: inout AdamW, _ used: Tensor) {
+        used.zeroGrad()
+        (used * used).sum().backward()
+        optimizer.step(learningRate: 0.1)
+    }
+
+    @Test func aParameterThatNeverHadAGradientRestoresWithoutStateAndContinuesBitForBit() throws {
+        var (straight, used, _) = Self.optimizer()
+        for _ in 0..<4 { Self.step(&straight, used) }
+        var (first, resumedUsed, _) = Self.optimizer()
+        for _ in 0..<2 { Self.step(&first, resumedUsed) }
+        #expect(first.state.tensors.keys.sorted() == ["used.exp_avg", "used.exp_avg_sq"])
+        var (second, _, _) = Self.optimizer()
+        second.groups = first.groups
+        try second.restore(step: first.state.step, tensors: first.state.tensors)
+        for _ in 0..<2 { Self.step(&second, resumedUsed) }
+        #expect(resumedUsed.scalars.map(\.bitPattern) == used.scalars.map(\.bitPattern))
+    }
+
+    @Test func aParameterWithOnlyOneOfItsMomentsIsRefused() {
+        var (optimizer, _, _) = Self.optimizer()
+        #expect(throws: OptimizerError.missingState(key: "unused.exp_avg_sq")) {
+            try optimizer.restore(step: 2, tensors: ["unused.exp_avg": [0]])
+        }
+    }
+}

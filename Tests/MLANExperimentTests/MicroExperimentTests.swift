@@ -3,6 +3,7 @@ import MLANData
 import MLANModel
 import MLANSupport
 import MLANTestSupport
+import MLANTrain
 import Testing
 @testable import MLANExperiment
 
@@ -13,17 +14,50 @@ import Testing
 
     /// Runs the quick recipe on seed 42 alone with `change` applied, quietly, into `output`; returns the report
     /// and the progress notes.
-    static func runOneSeed(into output: URL, _ change: (inout MicroRecipe) -> Void) throws
+    static func runOneSeed(into output: URL, resuming: Bool = false, _ change: (inout MicroRecipe) -> Void) throws
         -> (report: ExperimentReport, notes: [String]) {
         var recipe = MicroRecipe.quick
         recipe.seeds = [42]
         change(&recipe)
         let experiment = MicroExperiment(recipe: recipe, output: output)
         experiment.showsTrainingProgress = false
+        experiment.resumesStages = resuming
         var notes: [String] = []
         experiment.onNote = { notes.append($0) }
         let report = try experiment.run(evaluator: HarnessEvaluator(dataDirectory: SharedPaths.data, progress: .silent))
         return (report, notes)
+    }
+
+    @Test func anInterruptedRunResumesItsFinishedStagesToTheSameResult() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mlan-demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let mlanOnly = { (recipe: inout MicroRecipe) in recipe.mixtures = [.init(name: "mlan", languageFraction: 1)] }
+        let (straight, _) = try Self.runOneSeed(into: output, mlanOnly)
+        // Interrupted after stage 0: stages 1 and 2 left nothing behind.
+        for stage in ["stage1_align", "stage2_mlan"] {
+            try FileManager.default.removeItem(at: output.appendingPathComponent("seed-42/runs/\(stage)"))
+        }
+        let (resumed, notes) = try Self.runOneSeed(into: output, resuming: true, mlanOnly)
+        let steps = straight.runs[0].stages.map { ($0.name, $0.efficiency.optimizerSteps) }
+        for (stage, count) in steps where stage.hasPrefix("stage0") {
+            #expect(notes.contains("[seed 1/1] [\(stage)] resumed at step \(count) of \(count)"), "\(stage): \(notes)")
+        }
+        #expect(!notes.contains { $0.contains("[stage1_align] resumed") || $0.contains("[stage2_mlan] resumed") })
+        #expect(resumed.runs[0].stages.map(\.name) == straight.runs[0].stages.map(\.name))
+        for (a, b) in zip(straight.runs[0].stages, resumed.runs[0].stages) {
+            #expect(a.losses == b.losses, "\(a.name)'s loss curve differs after the resume")
+        }
+        #expect(resumed.recipes.map { $0.cells.map(\.perSeed) } == straight.recipes.map { $0.cells.map(\.perSeed) })
+        // Stage 0 under other settings is another run: its checkpoint is refused, naming it.
+        #expect {
+            _ = try Self.runOneSeed(into: output, resuming: true) { recipe in
+                mlanOnly(&recipe)
+                recipe.pretrain.learningRate *= 2
+            }
+        } throws: { error in
+            guard case TrainError.resumeMismatch(let path, let reason) = error else { return false }
+            return path.contains("seed-42/runs/stage0_pretrain/checkpoints") && reason.contains("other examples or settings")
+        }
     }
 
     @Test func aReplayIsASeededDrawWithoutRepeats() throws {

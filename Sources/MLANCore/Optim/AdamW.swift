@@ -69,6 +69,8 @@ public struct AdamW: Optimizer {
         if step > 0 {
             for group in groups {
                 for (name, p) in group.parameters where p.requiresGrad {
+                    // A parameter that never had a gradient has no moments yet, here as in PyTorch.
+                    guard tensors[name + ".exp_avg"] != nil || tensors[name + ".exp_avg_sq"] != nil else { continue }
                     for (slot, key) in [("exp_avg", name + ".exp_avg"), ("exp_avg_sq", name + ".exp_avg_sq")] {
                         guard let values = tensors[key] else { throw OptimizerError.missingState(key: key) }
                         guard values.count == p.count else {

@@ -1,4 +1,5 @@
 import Foundation
+import MLANSupport
 
 /// A deterministic stand-in for a model, for testing the harness: by default it scores with a seeded hash of
 /// the prompt transcript and continuation; each rule can be replaced by a closure.
@@ -69,12 +70,11 @@ package struct FakeScorer: Scorer, Sendable {
 
     /// FNV-1a (64-bit) over the seed, the transcript and the continuation: stable across runs and machines.
     static func hash(_ seed: UInt64, _ transcript: String, _ continuation: String) -> UInt64 {
-        var value: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        withUnsafeBytes(of: seed.littleEndian) { $0.forEach(mix) }
-        transcript.utf8.forEach(mix)
-        mix(0)
-        continuation.utf8.forEach(mix)
-        return value
+        var hash = FNV1a()
+        hash.mix(seed)
+        hash.mix(transcript.utf8)
+        hash.mix([0])
+        hash.mix(continuation.utf8)
+        return hash.value
     }
 }
