@@ -206,6 +206,16 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(keep, dosed))
     }
 
+    @Test func theKeepReplayConfigIsTheKeepRecipeReplayingTheWarmUpInStageOne() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let keep = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-keep.json"))
+        var replaying = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-keep-replay.json"))
+        // Half as many warm-up examples as captions, beside them in a stage 1 that trains the language model.
+        #expect(replaying.alignReplay * 2 == replaying.counts.captions && replaying.alignTrainsLanguageModel)
+        replaying.alignReplay = keep.alignReplay
+        #expect(try Self.sameSettings(replaying, keep))
+    }
+
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
     /// steps, and returns it with `parent`'s images and tower schedule.
     static func withoutTheExtraImages(_ recipe: MicroRecipe, parent: MicroRecipe) throws -> MicroRecipe {
