@@ -14,6 +14,13 @@ extension ExperimentReport {
             body += "<h2>Modality transfer: trained clusters in text and on images</h2>\n"
                 + accuracyChart(transferTasks, averages: false, palette) + "\n" + table(transferTasks) + "\n"
         }
+        if !swappedTasks.isEmpty {
+            body += "<h2>Image swap: are vision answers read from the image?</h2>\n<p>\(Self.escape(Self.imageSwapNote))</p>\n"
+                + "<table><tr><th>recipe</th>" + swappedTasks.map { "<th>\(Self.escape(Self.label($0)))</th>" }.joined() + "</tr>\n"
+                + recipes.map { recipe in
+                    "<tr><td>\(Self.escape(recipe.name))</td>" + swappedTasks.map { "<td>\(Self.escape(swapText(recipe, $0)))</td>" }.joined() + "</tr>"
+                }.joined(separator: "\n") + "</table>\n"
+        }
         body += "<h2>Findings</h2>\n<ul>" + findings.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>\n"
         body += "<h2>Training loss (seed \(seeds.first.map(String.init) ?? "–"))</h2>\n" + lossChart(palette) + "\n"
         return """

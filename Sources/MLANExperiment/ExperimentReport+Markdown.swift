@@ -34,6 +34,21 @@ extension ExperimentReport {
         return rows + (asked ? [("question only", { $0.questionOnly })] : [])
     }
 
+    /// Tasks with an image-swap twin, in table order.
+    var swappedTasks: [String] { taskNames.filter { name in recipes.first?.cells.first { $0.task == name }?.swappedImage != nil } }
+
+    /// The image-swap text of a cell: `own → swapped (drop ± std)`.
+    func swapText(_ recipe: RecipeSummary, _ task: String) -> String {
+        guard let cell = recipe.cells.first(where: { $0.task == task }), let swapped = cell.swappedImage,
+              let drop = cell.imageSwapDrop else { return "–" }
+        return String(format: "%.3f → %.3f (drop %+.3f ± %.3f)", cell.mean, swapped.mean, drop.mean, drop.std)
+    }
+
+    /// What the image-swap table says, above it.
+    static let imageSwapNote = "Each vision cell asked again on the same documents with every document's image replaced by the "
+        + "next document's. Answers read from the image lose accuracy; answers guessed from the question do not. "
+        + "Cells: own image → another's (drop, mean ± std over seeds of the per-seed differences)."
+
     /// The highest baseline of `cell`: what it must beat to show a skill.
     static func bar(_ cell: TaskCell) -> Double { max(cell.chance, cell.majority, cell.questionOnly ?? 0) }
 
@@ -86,6 +101,16 @@ extension ExperimentReport {
             }
             for recipe in recipes {
                 lines.append("| " + ([recipe.name] + transfer.map { cellText(recipe, $0) }).joined(separator: " | ") + " |")
+            }
+        }
+        let swapped = swappedTasks
+        if !swapped.isEmpty {
+            lines += ["", "## Image swap: are vision answers read from the image?", "", Self.imageSwapNote, ""]
+            let header = ["recipe"] + swapped.map(Self.label)
+            lines.append("| " + header.joined(separator: " | ") + " |")
+            lines.append("|" + Array(repeating: "---|", count: header.count).joined())
+            for recipe in recipes {
+                lines.append("| " + ([recipe.name] + swapped.map { swapText(recipe, $0) }).joined(separator: " | ") + " |")
             }
         }
         lines += ["", "## Findings (a difference is called only where it exceeds the sum of the two standard deviations)", ""]
@@ -154,6 +179,14 @@ extension ExperimentReport {
                     out.append("Transfer, \(Self.label(task)) (trained in text only by mlan): mlan vs none \(verdict).")
                 }
             }
+        }
+        if !swappedTasks.isEmpty {
+            let verdicts = recipes.map { recipe in
+                let reading = recipe.cells.filter { cell in cell.imageSwapDrop.map { $0.mean > $0.std } ?? false }
+                return "\(recipe.name) on " + (reading.isEmpty ? "no vision task" : reading.map { Self.label($0.task) }.joined(separator: ", "))
+            }
+            out.append("Answers read from the image (another document's image lowers the accuracy beyond the spread): "
+                + verdicts.joined(separator: "; ") + ".")
         }
         let probes = runs.compactMap(\.alignment)
         if probes.count == runs.count, let first = probes.first {

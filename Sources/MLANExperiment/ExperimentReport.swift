@@ -94,13 +94,22 @@ public struct TaskCell: Codable, Sendable {
     public var majority: Double
     /// Mean over seeds of the question-only baseline (nil unless every seed has one).
     public var questionOnly: Double?
+    /// Accuracy on the image-swap twin (each document with another document's image) per seed (nil unless every
+    /// seed has one).
+    public var swappedImage: SeedStatistic?
 
     /// The accuracy as a statistic.
     public var accuracy: SeedStatistic { SeedStatistic(perSeed) }
 
+    /// Per seed, the accuracy lost when each document gets another document's image: above zero beyond its spread,
+    /// the answers come from the image.
+    public var imageSwapDrop: SeedStatistic? {
+        swappedImage.map { swapped in SeedStatistic(zip(perSeed, swapped.perSeed).map { $0 - $1 }) }
+    }
+
     enum CodingKeys: String, CodingKey {
         case task, cluster, modality, block, heldOut = "held_out", perSeed = "per_seed", mean, std, chance, majority
-        case questionOnly = "question_only"
+        case questionOnly = "question_only", swappedImage = "swapped_image"
     }
 }
 
@@ -167,7 +176,9 @@ public struct ExperimentReport: Codable, Sendable {
                                 chance: scores.map(\.chance).reduce(0, +) / Double(scores.count),
                                 majority: scores.map(\.majority).reduce(0, +) / Double(scores.count),
                                 questionOnly: scores.allSatisfy { $0.questionOnly != nil }
-                                    ? scores.compactMap(\.questionOnly).reduce(0, +) / Double(scores.count) : nil)
+                                    ? scores.compactMap(\.questionOnly).reduce(0, +) / Double(scores.count) : nil,
+                                swappedImage: scores.allSatisfy { $0.swappedImageAccuracy != nil }
+                                    ? SeedStatistic(scores.compactMap(\.swappedImageAccuracy)) : nil)
             }
             var averages: [String: SeedStatistic] = [:]
             for (key, modality) in [("language", "language"), ("vision", "vision"), ("overall", nil)] as [(String, String?)] {

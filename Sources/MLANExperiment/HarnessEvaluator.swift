@@ -40,19 +40,37 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
     }
 
     /// Scores `scorer` on a seeded subset of `limit` documents of each task (what ``evaluate(_:tokenizer:images:tasks:limit:seed:trainingManifest:)``
-    /// does with the model's LLaVA scorer).
-    /// - Throws: as that method.
+    /// does with the model's LLaVA scorer). A task's image-swap twin is scored on the same documents, under the
+    /// task's name with `_swapped` appended.
+    /// - Throws: as that method; `ExperimentError.invalidSetting` naming a twin that holds other documents than its task.
     public func evaluate(scorer: any Scorer, tasks: [ExperimentTask], limit: Int, seed: UInt64,
                          trainingManifest: URL?, sampleLog: URL? = nil) throws -> [TaskScore] {
-        let evalTasks = try makeTasks(tasks)
+        let twins = tasks.indices.compactMap { index in
+            tasks[index].swappedImages.map { (task: index, twin: ExperimentTask(name: tasks[index].name + "_swapped", source: $0,
+                                                                              block: tasks[index].block)) }
+        }
+        let evalTasks = try makeTasks(tasks + twins.map(\.twin))
         if let sampleLog { try FileManager.default.createDirectory(at: sampleLog, withIntermediateDirectories: true) }
         let options = EvalOptions(limit: firstDocuments ? .count(limit) : nil, sampleSize: firstDocuments ? nil : limit,
                                   seed: seed, sampleLogDirectory: sampleLog,
                                   trainingManifest: try trainingManifest.map { try TrainingManifest.load(from: $0) },
                                   allowSeenTasks: true, template: templateName)
         let report = try EvalRunner(scorer: scorer, options: options, progress: ProgressReporter(mode: progress)).run(evalTasks)
+        var swapped: [Int: Double] = [:]
+        for (offset, pair) in twins.enumerated() {
+            let (result, own) = (report.tasks[tasks.count + offset], report.tasks[pair.task])
+            guard let primary = result.primary, primary.value.isFinite else {
+                throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
+            }
+            guard result.effectiveCount == own.effectiveCount else {
+                throw ExperimentError.invalidSetting(field: pair.twin.source.label, reason: "the image-swap twin of "
+                    + "\(tasks[pair.task].name) scored \(result.effectiveCount) documents, its task \(own.effectiveCount)")
+            }
+            swapped[pair.task] = primary.value
+        }
         var questionOnlyBaselines: [[URL]: QuestionOnlyBaseline] = [:]  // a cluster's two modalities share their records
-        return try zip(zip(tasks, evalTasks), report.tasks).map { pair, result in
+        return try zip(zip(tasks, evalTasks), report.tasks).enumerated().map { index, element in
+            let (pair, result) = element
             let (task, evalTask) = pair
             guard let primary = result.primary, primary.value.isFinite else {
                 throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
@@ -66,7 +84,8 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
             return TaskScore(name: task.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
                              block: task.block, zeroShot: result.zeroShot, accuracy: primary.value,
                              stderr: primary.standardError ?? 0, documents: result.effectiveCount,
-                             chance: baseline.chance, majority: baseline.majority, questionOnly: baseline.questionOnly)
+                             chance: baseline.chance, majority: baseline.majority, questionOnly: baseline.questionOnly,
+                             swappedImageAccuracy: swapped[index])
         }
     }
 

@@ -139,7 +139,7 @@ public final class MicroExperiment {
                                 imagePlaceholder: imageToken, imageTokenCount: llava.config.imageSeqLength)
         var prepared = PreparedSeed(seed: seed, tag: tag, folder: folder, worldURL: worldURL, world: world,
                                     tokenizer: tokenizer, eos: eos, pixels: pixels, collator: collator)
-        prepared.tasks = tasks(world: world, at: worldURL)
+        prepared.tasks = try tasks(world: world, at: worldURL)
         prepared.mixtures = mixtures
 
         llava.freezeAll(except: [.languageModel])
@@ -272,19 +272,22 @@ public final class MicroExperiment {
 
     /// The micro-world tasks (held-out clusters in both modalities, then the transfer clusters' language and
     /// vision versions) and the real-NLVR task (none when `nlvrLimit` is 0). Each micro-world task's question-only
-    /// baseline draws on its cluster's training and control files in both modalities (the questions are the same).
-    private func tasks(world: MicroWorldManifest, at folder: URL) -> (world: [ExperimentTask], nlvr: [ExperimentTask]) {
+    /// baseline draws on its cluster's training and control files in both modalities (the questions are the same);
+    /// each vision task has an image-swap twin (``ImageSwapTwin``), written beside it.
+    private func tasks(world: MicroWorldManifest, at folder: URL) throws -> (world: [ExperimentTask], nlvr: [ExperimentTask]) {
         let files = world.evaluationFiles.compactMap { file -> (MicroWorldManifest.TaskFile, String)? in
             file.taskDefinition.map { (file, $0) }
         }
-        func task(_ file: MicroWorldManifest.TaskFile, _ definition: String, _ block: TaskBlock) -> ExperimentTask {
+        func task(_ file: MicroWorldManifest.TaskFile, _ definition: String, _ block: TaskBlock) throws -> ExperimentTask {
             let records = (world.trainingFiles + world.controlFiles).filter { $0.taskCluster == file.taskCluster }
-            return ExperimentTask(name: "micro_\(file.name)", source: .definition(folder.appendingPathComponent(definition)),
-                                  block: block, questionOnlyRecords: records.map { folder.appendingPathComponent($0.path) })
+            let url = folder.appendingPathComponent(definition)
+            return ExperimentTask(name: "micro_\(file.name)", source: .definition(url), block: block,
+                                  questionOnlyRecords: records.map { folder.appendingPathComponent($0.path) },
+                                  swappedImages: file.modality == "vision" ? .definition(try ImageSwapTwin.write(besides: url)) : nil)
         }
-        let heldOut = files.filter { $0.0.heldOut }.map { task($0.0, $0.1, .heldOut) }
-        let transfer = recipe.transferClusters.flatMap { cluster in
-            files.filter { $0.0.taskCluster == cluster }.map { task($0.0, $0.1, .transfer) }
+        let heldOut = try files.filter { $0.0.heldOut }.map { try task($0.0, $0.1, .heldOut) }
+        let transfer = try recipe.transferClusters.flatMap { cluster in
+            try files.filter { $0.0.taskCluster == cluster }.map { try task($0.0, $0.1, .transfer) }
         }
         let nlvr = recipe.nlvrLimit > 0 ? [ExperimentTask(name: "nlvr", source: .builtin("nlvr"), block: .heldOut)] : []
         return (heldOut + transfer, nlvr)

@@ -19,6 +19,14 @@ public struct ExperimentTask: Sendable, Codable, Equatable {
         case definition(URL)
         /// A built-in MLANEval task (`"nlvr"`), read from the shared data folder.
         case builtin(String)
+
+        /// The file's path or the built-in task's name.
+        public var label: String {
+            switch self {
+            case .definition(let file): file.path
+            case .builtin(let name): name
+            }
+        }
     }
 
     /// The name reported (the task's own name).
@@ -29,13 +37,18 @@ public struct ExperimentTask: Sendable, Codable, Equatable {
     public var block: TaskBlock
     /// Training records the question-only baseline is drawn from (``QuestionOnlyBaseline``); empty: no such baseline.
     public var questionOnlyRecords: [URL]
+    /// The image-swap twin: the same documents, each with another document's image, scored beside the task (nil:
+    /// none). A model that answers from the image loses accuracy on it; one that answers from the question does not.
+    public var swappedImages: Source?
 
     /// A task of `block`.
-    public init(name: String, source: Source, block: TaskBlock, questionOnlyRecords: [URL] = []) {
+    public init(name: String, source: Source, block: TaskBlock, questionOnlyRecords: [URL] = [],
+                swappedImages: Source? = nil) {
         self.name = name
         self.source = source
         self.block = block
         self.questionOnlyRecords = questionOnlyRecords
+        self.swappedImages = swappedImages
     }
 }
 
@@ -64,10 +77,13 @@ public struct TaskScore: Sendable, Codable, Equatable {
     public var majority: Double
     /// Accuracy of the question-only baseline on the evaluated documents (nil: the task has no training records).
     public var questionOnly: Double?
+    /// Accuracy on the task's image-swap twin: the same documents, each with another document's image (nil: no twin).
+    public var swappedImageAccuracy: Double?
 
     /// A score; see the properties.
     public init(name: String, cluster: String, modality: String, block: TaskBlock, zeroShot: Bool, accuracy: Double,
-                stderr: Double, documents: Int, chance: Double, majority: Double, questionOnly: Double? = nil) {
+                stderr: Double, documents: Int, chance: Double, majority: Double, questionOnly: Double? = nil,
+                swappedImageAccuracy: Double? = nil) {
         self.name = name
         self.cluster = cluster
         self.modality = modality
@@ -79,6 +95,7 @@ public struct TaskScore: Sendable, Codable, Equatable {
         self.chance = chance
         self.majority = majority
         self.questionOnly = questionOnly
+        self.swappedImageAccuracy = swappedImageAccuracy
     }
 }
 

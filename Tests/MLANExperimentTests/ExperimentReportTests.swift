@@ -47,6 +47,27 @@ struct ExperimentReportTests {
         #expect(report.findings.contains { $0.hasPrefix("mlan: above chance and majority beyond the spread on a_language") })
     }
 
+    @Test func anImageSwapDropIsPairedPerSeedAndCalledOnlyBeyondItsSpread() throws {
+        func run(_ seed: UInt64, _ own: Double, _ swapped: Double, blindSwapped: Double) -> SeedRun {
+            var read = Self.score("a_vision", "vision", own), blind = Self.score("b_vision", "vision", 0.6)
+            (read.swappedImageAccuracy, blind.swappedImageAccuracy) = (swapped, blindSwapped)
+            return SeedRun(seed: seed, stages: [], recipes: [RecipeRun(name: "mlan", languageFraction: 1,
+                                                                       scores: [read, blind, Self.score("c_language", "language", 0.5)],
+                                                                       training: nil)])
+        }
+        let report = ExperimentReport(recipe: .quick, runs: [run(1, 0.9, 0.5, blindSwapped: 0.5), run(2, 0.7, 0.4, blindSwapped: 0.7)], wallSeconds: 1)
+        let cells = report.recipes[0].cells
+        #expect(cells[0].swappedImage?.perSeed == [0.5, 0.4] && cells[2].swappedImage == nil)
+        let drop = try #require(cells[0].imageSwapDrop)
+        #expect(abs(drop.perSeed[0] - 0.4) < 1e-12 && abs(drop.perSeed[1] - 0.3) < 1e-12)
+        // b_vision's drop is -0.1 and +0.1 across the seeds: no drop beyond the spread.
+        #expect(report.findings.contains("Answers read from the image (another document's image lowers the accuracy beyond the "
+            + "spread): mlan on a_vision."))
+        #expect(report.swappedTasks == ["a_vision", "b_vision"])
+        #expect(report.markdown.contains("| mlan | 0.800 → 0.450 (drop +0.350 ± 0.071) |"))
+        #expect(report.html.contains("<td>0.800 → 0.450 (drop +0.350 ± 0.071)</td>"))
+    }
+
     @Test func aCellAtItsQuestionOnlyBaselineIsNotCalledAboveIt() throws {
         func run(_ seed: UInt64) -> SeedRun {
             var read = Self.score("a_language", "language", 0.9), blind = Self.score("b_vision", "vision", 0.8)

@@ -95,6 +95,20 @@ struct HarnessEvaluatorTests {
         #expect(oracle[0].accuracy == 1 && oracle[0].questionOnly == questionOnly)
     }
 
+    @Test func theImageSwapTwinSeparatesAnswersReadFromTheImageFromAnswersToTheQuestion() throws {
+        _ = try TinyWorld.written.get()
+        var task = TinyWorld.task(.existence, .vision)
+        task.swappedImages = .definition(try ImageSwapTwin.write(besides: TinyWorld.taskFile(.existence, .vision)))
+        // The oracle answers what each document's own image shows; another image leaves it guessing.
+        let reading = try Self.evaluator.evaluate(scorer: Self.oracle, tasks: [task], limit: 12, seed: 2, trainingManifest: nil)
+        #expect(reading[0].accuracy == 1 && (reading[0].swappedImageAccuracy ?? 1) < 1)
+        // A scorer that never looks at the image scores the same either way, on the same documents.
+        let blind = Self.scorer { $0.contains("blue") ? "yes\"" : "no\"" }
+        let guessing = try Self.evaluator.evaluate(scorer: blind, tasks: [task], limit: 12, seed: 2, trainingManifest: nil)
+        #expect(guessing[0].swappedImageAccuracy == guessing[0].accuracy)
+        #expect(guessing[0].accuracy > 0 && guessing[0].accuracy < 1)
+    }
+
     @Test func theManifestDecidesWhatIsZeroShotAndALeakedClusterIsCaught() throws {
         _ = try TinyWorld.written.get()
         let leaked = try Self.manifest(trainedOn: ["counting", "existence"])
