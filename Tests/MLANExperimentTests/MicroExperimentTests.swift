@@ -107,6 +107,9 @@ import Testing
         for recipe in report.recipes {
             for cell in recipe.cells {
                 #expect(cell.perSeed.count == 2)
+                // Every micro-world vision cell, and only those, is also asked with another document's image.
+                #expect((cell.swappedImage?.perSeed.count == 2) == (cell.modality == "vision" && cell.task != "nlvr"),
+                        "\(recipe.name) \(cell.task)")
                 // Held-out cells are zero-shot for every recipe but the control, which trains on the micro world's
                 // (not on NLVR); trained clusters are zero-shot only for the untuned model.
                 let controlled = recipe.name == "control" && cell.task != "nlvr"
