@@ -175,13 +175,17 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(dosed, parent))
     }
 
-    @Test func theReplayConfigIsTheDosedReachVisionRecipeReplayingAThirdOfStageOne() throws {
+    /// Each replay config is its parent with stage 1 replaying half as many warm-up examples as it has captions (a
+    /// third of stage 1), beside them in a stage 1 that trains the language model.
+    @Test(arguments: [("micro-reach-vision-replay.json", "micro-reach-vision-dosed.json"),
+                      ("micro-reach-vision-keep-replay.json", "micro-reach-vision-keep.json")])
+    func aReplayConfigIsItsParentReplayingAThirdOfStageOne(config: String, parent: String) throws {
         let configs = SharedConfig.micro.deletingLastPathComponent()
-        let dosed = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-dosed.json"))
-        var replaying = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-replay.json"))
+        let original = try MicroRecipe.load(from: configs.appendingPathComponent(parent))
+        var replaying = try MicroRecipe.load(from: configs.appendingPathComponent(config))
         #expect(replaying.alignReplay * 2 == replaying.counts.captions && replaying.alignTrainsLanguageModel)
-        replaying.alignReplay = dosed.alignReplay
-        #expect(try Self.sameSettings(replaying, dosed))
+        replaying.alignReplay = original.alignReplay
+        #expect(try Self.sameSettings(replaying, original))
     }
 
     @Test func theTowerConfigIsTheDosedReachVisionRecipeKeepingTheCorpusAndAligningTheTowerUnderAFrozenLanguageModel() throws {
@@ -204,16 +208,6 @@ struct MicroRecipeTests {
         #expect(keep.warmupReplay == 4 * keep.counts.corpusScenes && keep.alignTrainsLanguageModel)
         keep.warmupReplay = dosed.warmupReplay
         #expect(try Self.sameSettings(keep, dosed))
-    }
-
-    @Test func theKeepReplayConfigIsTheKeepRecipeReplayingTheWarmUpInStageOne() throws {
-        let configs = SharedConfig.micro.deletingLastPathComponent()
-        let keep = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-keep.json"))
-        var replaying = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-keep-replay.json"))
-        // Half as many warm-up examples as captions, beside them in a stage 1 that trains the language model.
-        #expect(replaying.alignReplay * 2 == replaying.counts.captions && replaying.alignTrainsLanguageModel)
-        replaying.alignReplay = keep.alignReplay
-        #expect(try Self.sameSettings(replaying, keep))
     }
 
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
