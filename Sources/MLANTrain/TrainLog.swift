@@ -56,11 +56,11 @@ public final class TrainLog {
 
     deinit { try? file?.close() }
 
-    /// Continues the log of a run resumed at `step`: its records through `step` become `records`, and what
-    /// follows them (written after that checkpoint by an interrupted call, or cut short mid-line) is removed,
-    /// so the log holds each step once.
+    /// Keeps the log's records through `step` (a run resumed there; 0 for a run that starts over) as `records`
+    /// and removes what follows them (written after that checkpoint by an interrupted call, by an earlier run, or
+    /// cut short mid-line), so the log holds each step of this run once.
     /// - Throws: `TrainError.invalidConfig` naming the log when it cannot be read or cut.
-    func resume(through step: Int) throws {
+    func keepRecords(through step: Int) throws {
         guard let file, let url else { return }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {

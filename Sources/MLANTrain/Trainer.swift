@@ -172,7 +172,8 @@ public final class Trainer {
     /// Trains to the end (or through step `stopAfter`), resuming from the newest checkpoint in the run directory
     /// when `resume` is set, and reports each resume, step and checkpoint to `onEvent`. The last step of the
     /// call is always logged and checkpointed. A resumed run's `records` start with the log's records up to the
-    /// checkpoint (those after it, from an interrupted call, are dropped from the log).
+    /// checkpoint; the log drops what follows them (an interrupted call's later steps; everything, when the run
+    /// starts over).
     /// - Throws: `TrainError.nonFiniteLoss` (the last good checkpoint stays); `TrainError.resumeMismatch` for a
     ///   checkpoint from a run on other examples or settings; model and checkpoint errors.
     @discardableResult
@@ -184,11 +185,11 @@ public final class Trainer {
         if resume, let latest = Checkpointing.latest(in: runDirectory) {
             (done, efficiency) = try Checkpointing.restore(from: latest, model: model, optimizer: &optimizer,
                                                            fingerprint: fingerprint)
-            if parallel.isWriter { try log.resume(through: done) }
             lastCheckpoint = latest
             log.note("Resumed from \(latest.path) at step \(done)")
             onEvent(.resumed(checkpoint: latest, step: done))
         }
+        if parallel.isWriter { try log.keepRecords(through: done) }
         try checkReplicas(step: done)
         model.setTraining(true)
         defer { model.setTraining(false) }

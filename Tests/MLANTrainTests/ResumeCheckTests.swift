@@ -72,4 +72,16 @@ import Testing
         }
         #expect(logged == Array(1...6))
     }
+
+    @Test func aRunThatStartsOverStartsItsLogOver() throws {
+        let run = TrainerTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: run) }
+        try Self.trainPart(3, into: run)
+        let trainer = try Trainer(model: TrainerTests.model(), config: Self.config, examples: TrainerTests.examples(8),
+                                  collator: Collator(padID: 0), runDirectory: run)
+        trainer.log.printsProgress = false
+        #expect(try trainer.run(resume: false, stopAfter: 2).records.map(\.step) == [1, 2])
+        let logged = try String(contentsOf: run.appendingPathComponent("train_log.jsonl"), encoding: .utf8)
+        #expect(logged.split(separator: "\n").count == 2)
+    }
 }
