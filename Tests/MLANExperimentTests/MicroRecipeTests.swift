@@ -210,6 +210,17 @@ struct MicroRecipeTests {
         #expect(try Self.sameSettings(keep, dosed))
     }
 
+    @Test func theTowerMLANConfigIsTheTowerRecipeWithThePapersThreeMixturesBesideItsControl() throws {
+        let configs = SharedConfig.micro.deletingLastPathComponent()
+        let tower = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-tower.json"))
+        let shipped = try MicroRecipe.load(from: SharedConfig.micro)
+        var mlan = try MicroRecipe.load(from: configs.appendingPathComponent("micro-reach-vision-tower-mlan.json"))
+        // mlan, mlan_v and vision_heavy at the shipped language shares and the mixture size, then the tower's control.
+        #expect(mlan.mixtures == shipped.mixtures.filter { !$0.control } + tower.mixtures)
+        mlan.mixtures = tower.mixtures
+        #expect(try Self.sameSettings(mlan, tower))
+    }
+
     /// Checks that `recipe` pretrains its tower on four times `parent`'s images at about the same number of tower
     /// steps, and returns it with `parent`'s images and tower schedule.
     static func withoutTheExtraImages(_ recipe: MicroRecipe, parent: MicroRecipe) throws -> MicroRecipe {
