@@ -3,8 +3,8 @@ import MLANData
 
 /// What decides a training run's trajectory, hashed: its examples in order (ids, tokens, targets, images), the
 /// collator's padding and truncation, the names of the trained parameters, and every setting but the logging and
-/// checkpoint cadence. Each checkpoint
-/// carries it, so a resume on other examples or settings is refused instead of silently mixing two runs.
+/// checkpoint cadence. Each checkpoint carries it, so a resume on other examples or settings is refused instead of
+/// silently mixing two runs.
 struct RunFingerprint: Equatable, CustomStringConvertible {
     let value: UInt64
 
