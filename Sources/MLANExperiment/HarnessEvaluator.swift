@@ -59,22 +59,18 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
         var swapped: [Int: Double] = [:]
         for (offset, pair) in twins.enumerated() {
             let (result, own) = (report.tasks[tasks.count + offset], report.tasks[pair.task])
-            guard let primary = result.primary, primary.value.isFinite else {
-                throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
-            }
+            let value = try Self.primaryValue(result)
             guard result.effectiveCount == own.effectiveCount else {
                 throw ExperimentError.invalidSetting(field: pair.twin.source.label, reason: "the image-swap twin of "
                     + "\(tasks[pair.task].name) scored \(result.effectiveCount) documents, its task \(own.effectiveCount)")
             }
-            swapped[pair.task] = primary.value
+            swapped[pair.task] = value
         }
         var questionOnlyBaselines: [[URL]: QuestionOnlyBaseline] = [:]  // a cluster's two modalities share their records
         return try zip(zip(tasks, evalTasks), report.tasks).enumerated().map { index, element in
             let (pair, result) = element
             let (task, evalTask) = pair
-            guard let primary = result.primary, primary.value.isFinite else {
-                throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
-            }
+            let accuracy = try Self.primaryValue(result)
             var questionOnly: QuestionOnlyBaseline?
             if !task.questionOnlyRecords.isEmpty {
                 questionOnly = try questionOnlyBaselines[task.questionOnlyRecords] ?? QuestionOnlyBaseline(files: task.questionOnlyRecords)
@@ -82,11 +78,20 @@ public struct HarnessEvaluator: RecipeEvaluator, Sendable {
             }
             let baseline = try Self.baselines(evalTask, options: options, questionOnly: questionOnly)
             return TaskScore(name: task.name, cluster: result.info.taskCluster, modality: result.info.modality.rawValue,
-                             block: task.block, zeroShot: result.zeroShot, accuracy: primary.value,
-                             stderr: primary.standardError ?? 0, documents: result.effectiveCount,
+                             block: task.block, zeroShot: result.zeroShot, accuracy: accuracy,
+                             stderr: result.primary?.standardError ?? 0, documents: result.effectiveCount,
                              chance: baseline.chance, majority: baseline.majority, questionOnly: baseline.questionOnly,
                              swappedImageAccuracy: swapped[index])
         }
+    }
+
+    /// The value of `result`'s primary metric.
+    /// - Throws: `ExperimentError.missingMetric` when the task reported none, or not a finite one.
+    private static func primaryValue(_ result: TaskResult) throws -> Double {
+        guard let primary = result.primary, primary.value.isFinite else {
+            throw ExperimentError.missingMetric(task: result.info.name, metric: result.info.primaryMetric.description)
+        }
+        return primary.value
     }
 
     /// The MLANEval tasks of `tasks`, in order.

@@ -87,7 +87,7 @@ public final class MicroExperiment {
     private func note(_ message: String) { noteLock.withLock { onNote(message) } }
 
     /// A seed's micro LLaVA with freshly initialised weights (every job builds its own, so jobs share no tensors).
-    func model(seed: UInt64, vocabularySize: Int, eos: Int) -> LlavaForConditionalGeneration {
+    private func model(seed: UInt64, vocabularySize: Int, eos: Int) -> LlavaForConditionalGeneration {
         var language = recipe.language
         language.vocabSize = vocabularySize
         language.eosTokenID = eos
